@@ -1,0 +1,310 @@
+"""The article archive: one SQLite database (WAL) in the data directory.
+
+Every article is stored once, keyed by its canonical URL, as the JSON of `Article.as_dict()`.
+Each write bumps a change sequence number so that the search index can catch up incrementally
+(`changes_since`), and the index can always be rebuilt from here. Crawl runs are recorded too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from crawler.article import Article, Enrichment
+
+ARCHIVE_FILE = "archive.sqlite3"
+Outcome = Literal["new", "updated", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    published TEXT,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL,
+    nlp_key TEXT,
+    seq INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened or written (read-only directory, full disk, corrupt file)."""
+
+
+def default_data_dir() -> Path:
+    """`CT05_DATA_DIR` or ./data."""
+    return Path(os.environ.get("CT05_DATA_DIR") or "data")
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def nlp_key(version: str, content_hash: str) -> str:
+    return f"{version}:{content_hash}"
+
+
+class Archive:
+    """A handle on the archive database. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we manage transactions explicitly so batches commit atomically.
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    @classmethod
+    def open(cls, data_dir: Path | str) -> Archive:
+        return cls(Path(data_dir) / ARCHIVE_FILE)
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _next_seq(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()
+        return int(row[0])
+
+    def upsert(self, article: Article) -> Outcome:
+        """Store an article; a changed one keeps its earlier hashes. Returns what happened."""
+        return self.upsert_many([article])[0]
+
+    def upsert_many(self, articles: Iterable[Article]) -> list[Outcome]:
+        """Store many articles in one transaction."""
+        outcomes: list[Outcome] = []
+        now = utcnow()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            seq = self._next_seq()
+            for article in articles:
+                row = self.db.execute(
+                    "SELECT content_hash, data, deleted FROM articles WHERE url = ?", (article.url,)
+                ).fetchone()
+                if row is None:
+                    self._write(article, seq, now, first_seen=now)
+                    outcomes.append("new")
+                elif row[0] == article.content_hash and not row[2]:
+                    outcomes.append("unchanged")
+                    continue
+                else:
+                    old = Article.from_dict(json.loads(row[1]))
+                    history = tuple(h for h in (*old.previous_hashes, old.content_hash) if h != article.content_hash)
+                    # Keep what NLP found for the old text only if the text did not change.
+                    keep = old.enrichment if row[0] == article.content_hash else None
+                    merged = article.replace(previous_hashes=history, enrichment=article.enrichment or keep)
+                    self._write(merged, seq, now, first_seen=None)
+                    outcomes.append("updated")
+                seq += 1
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+        return outcomes
+
+    def _write(self, article: Article, seq: int, now: str, first_seen: str | None) -> None:
+        key = None
+        if article.enrichment is not None:
+            key = nlp_key(article.enrichment.version, article.content_hash)
+        data = json.dumps(article.as_dict(), ensure_ascii=False)
+        self.db.execute(
+            """INSERT INTO articles (id, url, source, published, content_hash, data, nlp_key, seq, deleted,
+                                     first_seen, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+               ON CONFLICT(url) DO UPDATE SET source=excluded.source, published=excluded.published,
+                 content_hash=excluded.content_hash, data=excluded.data, nlp_key=excluded.nlp_key,
+                 seq=excluded.seq, deleted=0, updated_at=excluded.updated_at""",
+            (article.id, article.url, article.source, article.published, article.content_hash, data, key, seq,
+             first_seen or now, now),
+        )
+
+    def save_enriched(self, articles: Iterable[Article]) -> int:
+        """Store NLP results for articles whose text is unchanged since they were read."""
+        count = 0
+        now = utcnow()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            seq = self._next_seq()
+            for article in articles:
+                if article.enrichment is None:
+                    continue
+                cur = self.db.execute(
+                    "UPDATE articles SET data = ?, nlp_key = ?, seq = ?, updated_at = ? "
+                    "WHERE id = ? AND content_hash = ?",
+                    (json.dumps(article.as_dict(), ensure_ascii=False),
+                     nlp_key(article.enrichment.version, article.content_hash), seq, now, article.id,
+                     article.content_hash),
+                )
+                count += cur.rowcount
+                seq += 1
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+        return count
+
+    def delete(self, article_id: str) -> bool:
+        """Mark an article deleted (a tombstone the index picks up)."""
+        seq = self._next_seq()
+        cur = self.db.execute(
+            "UPDATE articles SET deleted = 1, seq = ?, updated_at = ? WHERE id = ? AND deleted = 0",
+            (seq, utcnow(), article_id),
+        )
+        return cur.rowcount > 0
+
+    def _rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT data FROM articles WHERE id = ? AND deleted = 0", (article_id,)).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def get_by_url(self, url: str) -> Article | None:
+        row = self.db.execute("SELECT data FROM articles WHERE url = ? AND deleted = 0", (url,)).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def known_urls(self, source: str | None = None) -> set[str]:
+        if source is None:
+            rows = self.db.execute("SELECT url FROM articles")
+        else:
+            rows = self.db.execute("SELECT url FROM articles WHERE source = ?", (source,))
+        return {r[0] for r in rows}
+
+    def count(self, source: str | None = None) -> int:
+        if source is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE deleted = 0").fetchone()[0])
+        return int(self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE deleted = 0 AND source = ?", (source,)).fetchone()[0])
+
+    def counts_by_source(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT source, COUNT(*) FROM articles WHERE deleted = 0 GROUP BY source")
+        return {r[0]: int(r[1]) for r in rows}
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every live article, in insertion order, read in batches."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data FROM articles WHERE deleted = 0 AND id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Article.from_dict(json.loads(row[1]))
+            last = rows[-1][0]
+
+    def count_unprocessed(self, version: str) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE deleted = 0 AND (nlp_key IS NULL OR nlp_key != ? || content_hash)",
+            (f"{version}:",),
+        ).fetchone()
+        return int(row[0])
+
+    def unprocessed(self, version: str, batch: int = 200) -> Iterator[Article]:
+        """Articles with no NLP result for their current text under this pipeline version."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data FROM articles WHERE deleted = 0 AND id > ? "
+                "AND (nlp_key IS NULL OR nlp_key != ? || content_hash) ORDER BY id LIMIT ?",
+                (last, f"{version}:", batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Article.from_dict(json.loads(row[1]))
+            last = rows[-1][0]
+
+    def max_seq(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def changes_since(self, seq: int, batch: int = 500) -> Iterator[tuple[int, str, Article | None]]:
+        """(seq, id, article) for every change after `seq`; article is None for a deletion."""
+        while True:
+            rows = self.db.execute(
+                "SELECT seq, id, data, deleted FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (seq, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield int(row[0]), row[1], None if row[3] else Article.from_dict(json.loads(row[2]))
+            seq = int(rows[-1][0])
+
+    # -- runs and metadata ---------------------------------------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        cur = self.db.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET ended = ?, status = ?, stats = ? WHERE id = ?",
+            (utcnow(), status, json.dumps(stats, ensure_ascii=False), run_id),
+        )
+
+    def update_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
+        self.db.execute("UPDATE runs SET stats = ? WHERE id = ?", (json.dumps(stats, ensure_ascii=False), run_id))
+
+    def runs(self, limit: int = 10, kind: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, kind, started, ended, status, stats FROM runs"
+        args: tuple[Any, ...] = ()
+        if kind:
+            sql += " WHERE kind = ?"
+            args = (kind,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.db.execute(sql, (*args, limit)).fetchall()
+        return [
+            {"id": r[0], "kind": r[1], "started": r[2], "ended": r[3], "status": r[4], "stats": json.loads(r[5])}
+            for r in rows
+        ]
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                        (key, value, value))
+
+
+def enrichment_of(article: Article) -> Enrichment:
+    """The article's enrichment, or an empty one (for articles not processed yet)."""
+    return article.enrichment or Enrichment()

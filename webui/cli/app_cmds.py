@@ -1,0 +1,113 @@
+"""Commands that tie the stages together: `ct05 serve`, `ct05 status`, `ct05 demo`."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
+
+
+def _serve(data_dir: Path, host: str, port: int) -> None:
+    from webui import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir)})
+    click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
+    app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+
+
+@click.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(data_dir: Path | None, host: str, port: int) -> None:
+    """Serve the web UI and JSON API."""
+    _serve(resolve_data_dir(data_dir), host, port)
+
+
+@click.command()
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--runs", "limit", default=5, show_default=True, type=click.IntRange(1, 100))
+def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
+    """Show what the archive and index hold and the last runs."""
+    from index.store import IndexMissing, SearchIndex
+    from nlp.enrich import NLP_VERSION
+
+    with open_archive(data_dir) as archive:
+        info: dict[str, object] = {
+            "data_dir": str(resolve_data_dir(data_dir)),
+            "articles": archive.count(),
+            "by_source": archive.counts_by_source(),
+            "unprocessed": archive.count_unprocessed(NLP_VERSION),
+            "runs": archive.runs(limit),
+        }
+    try:
+        idx = SearchIndex.open(index_dir(data_dir))
+        info["indexed"] = idx.doc_count()
+        idx.close()
+    except IndexMissing:
+        info["indexed"] = None
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"data dir:    {info['data_dir']}")
+    click.echo(f"articles:    {info['articles']}  (unprocessed: {info['unprocessed']})")
+    click.echo(f"indexed:     {info['indexed'] if info['indexed'] is not None else 'no index yet'}")
+    for source, count in sorted(archive_sources(info).items()):
+        click.echo(f"  {source:24} {count}")
+    click.echo("last runs:")
+    for run in info["runs"]:  # type: ignore[attr-defined]
+        click.echo(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
+                   f" {json.dumps(run['stats'].get('totals', {}), ensure_ascii=False)}")
+
+
+def archive_sources(info: dict[str, object]) -> dict[str, int]:
+    value = info.get("by_source")
+    return value if isinstance(value, dict) else {}
+
+
+@click.command()
+@data_dir_option
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--no-serve", is_flag=True, help="Build everything, then exit instead of serving.")
+def demo(data_dir: Path | None, port: int, host: str, no_serve: bool) -> None:
+    """The offline demo: serve the bundled mirror, crawl it over HTTP, process, index, serve the UI."""
+    from crawler.crawl import CrawlError, crawl_sites
+    from crawler.mirror.server import MirrorServer
+    from index.sync import sync_index
+    from nlp.enrich import NLP_VERSION, enrich_many
+
+    data = resolve_data_dir(data_dir)
+    start = time.perf_counter()
+    with MirrorServer() as mirror:
+        click.echo(f"[1/4] mirror of {len(mirror.urls)} sites on 127.0.0.1; crawling…")
+        try:
+            stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in mirror.urls],
+                                base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()})
+        except CrawlError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo("      " + stats.summary())
+    with open_archive(data) as archive:
+        todo = archive.count_unprocessed(NLP_VERSION)
+        click.echo(f"[2/4] NLP over {todo} new or changed articles…")
+        batch = []
+        with click.progressbar(length=todo, label="      NLP", show_pos=True) as bar:
+            for article in enrich_many(archive.unprocessed(NLP_VERSION)):
+                batch.append(article)
+                bar.update(1)
+                if len(batch) >= 100:
+                    archive.save_enriched(batch)
+                    batch = []
+            archive.save_enriched(batch)
+        click.echo("[3/4] indexing…")
+        report = sync_index(archive, index_dir(data), progress=True)
+        click.echo("      " + report.summary())
+        total = archive.count()
+    click.echo(f"[4/4] {total} articles ready in {data} ({time.perf_counter() - start:.1f}s)")
+    if not no_serve:
+        _serve(data, host, port)

@@ -1,0 +1,53 @@
+"""Commands of the index stage: `ct05 index`, `ct05 search`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from webui.cli.common import data_dir_option, index_dir, open_archive
+
+
+@click.command("index")
+@data_dir_option
+@click.option("--rebuild", is_flag=True, help="Rebuild from the archive into a new directory and swap it in.")
+def index_cmd(data_dir: Path | None, rebuild: bool) -> None:
+    """Bring the search index up to date with the archive."""
+    from index.sync import IndexBusy, sync_index
+
+    with open_archive(data_dir) as archive:
+        try:
+            report = sync_index(archive, index_dir(data_dir), rebuild=rebuild, progress=True)
+        except IndexBusy as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+
+
+@click.command()
+@data_dir_option
+@click.argument("query", nargs=-1)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search the index, e.g. `ct05 search "chỉ thị 05"`."""
+    from index.store import IndexMissing, SearchIndex
+    from index.types import QueryError, SearchQuery
+
+    try:
+        idx = SearchIndex.open(index_dir(data_dir))
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        result = idx.search(SearchQuery(text=" ".join(query), per_page=limit))
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        idx.close()
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} kết quả")
+    for hit in result.hits:
+        click.echo(f"- {hit.published or '?':10.10} [{hit.source}] {hit.title}\n  {hit.url}")

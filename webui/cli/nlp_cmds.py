@@ -1,0 +1,67 @@
+"""Commands of the NLP stage: `ct05 process`, `ct05 analyze`."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from webui.cli.common import data_dir_option, open_archive
+
+
+@click.command()
+@data_dir_option
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes (default: CPUs).")
+@click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 10000))
+def process(data_dir: Path | None, workers: int | None, batch: int) -> None:
+    """Run the NLP enrichment over articles not processed yet (unchanged ones are skipped)."""
+    from nlp.enrich import NLP_VERSION, enrich_many
+
+    with open_archive(data_dir) as archive:
+        todo = archive.count_unprocessed(NLP_VERSION)
+        total = archive.count()
+        start = time.perf_counter()
+        done = 0
+        pending = []
+        with click.progressbar(length=todo, label="NLP", show_pos=True, file=None) as bar:
+            for article in enrich_many(archive.unprocessed(NLP_VERSION), workers=workers):
+                pending.append(article)
+                if len(pending) >= batch:
+                    done += archive.save_enriched(pending)
+                    bar.update(len(pending))
+                    pending = []
+            if pending:
+                done += archive.save_enriched(pending)
+                bar.update(len(pending))
+        took = time.perf_counter() - start
+    click.echo(f"processed {done} articles, skipped {total - todo} unchanged, in {took:.1f}s")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+def analyze(files: tuple[Path, ...], as_json: bool) -> None:
+    """Run the whole enrichment on FILES outside the archive (.html pages or .txt visible text)."""
+    from nlp.analyze import AnalyzeError, analyze_file
+
+    failed = 0
+    for path in files:
+        try:
+            record = analyze_file(path)
+        except AnalyzeError as exc:
+            failed += 1
+            click.echo(f"{path}: {exc}", err=True)
+            if as_json:
+                click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+            continue
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(f"== {path}")
+            for key, value in record.items():
+                if key != "file":
+                    click.echo(f"  {key}: {value}")
+    if failed == len(files):
+        raise SystemExit(1)
