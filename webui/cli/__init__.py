@@ -9,11 +9,11 @@ import sys
 
 import click
 
+from webui.cli.app_cmds import demo, serve, status
 from webui.cli.common import CONTEXT_SETTINGS
 from webui.cli.crawl_cmds import crawl, import_cmd, sites
 from webui.cli.index_cmds import index_cmd, search
 from webui.cli.nlp_cmds import analyze, process
-from webui.cli.app_cmds import demo, serve, status
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

@@ -1,0 +1,56 @@
+"""The SQLite archive: one record per URL, history of hashes, change sequence, NLP bookkeeping."""
+
+from pathlib import Path
+
+from crawler.archive import Archive
+from crawler.article import Article, Enrichment
+
+
+def art(n: int, body: str = "Nội dung") -> Article:
+    return Article(url=f"https://example.vn/{n}.html", source="s", title=f"Bài {n}", body=body)
+
+
+def test_upsert_is_keyed_by_url_and_keeps_history(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as a:
+        assert a.upsert_many([art(1), art(2)]) == ["new", "new"]
+        assert a.upsert(art(1)) == "unchanged"
+        first_hash = art(1).content_hash
+        assert a.upsert(art(1, "Nội dung mới")) == "updated"
+        stored = a.get(art(1).id)
+        assert stored is not None and stored.body == "Nội dung mới"
+        assert stored.previous_hashes == (first_hash,)
+        assert a.count() == 2
+    # WAL mode and reopen
+    with Archive.open(tmp_path) as a:
+        assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert a.count() == 2
+
+
+def test_changes_since_reports_updates_and_deletions(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as a:
+        a.upsert_many([art(1), art(2)])
+        seq = a.max_seq()
+        a.upsert(art(2, "sửa"))
+        a.delete(art(1).id)
+        changes = list(a.changes_since(seq))
+        assert [(c[1], c[2] is None) for c in changes] == [(art(2).id, False), (art(1).id, True)]
+        assert a.get(art(1).id) is None
+
+
+def test_unprocessed_skips_articles_enriched_for_their_current_text(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as a:
+        a.upsert_many([art(1), art(2)])
+        assert a.count_unprocessed("v1") == 2
+        done = art(1).replace(enrichment=Enrichment(province="Yên Bái", version="v1"))
+        assert a.save_enriched([done]) == 1
+        assert [x.id for x in a.unprocessed("v1")] == [art(2).id]
+        assert a.count_unprocessed("v2") == 2  # a new pipeline version redoes everything
+        a.upsert(art(1, "đổi nội dung"))  # changed text needs NLP again
+        assert a.count_unprocessed("v1") == 2
+
+
+def test_run_records(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as a:
+        run = a.start_run("crawl")
+        a.finish_run(run, "ok", {"totals": {"new": 3}})
+        assert a.runs()[0]["stats"]["totals"]["new"] == 3

@@ -1,0 +1,51 @@
+"""The one data model: round trips, immutability, hashes."""
+
+import dataclasses
+import json
+
+import pytest
+
+from crawler.article import Article, Enrichment, Entity, article_id, content_hash
+
+
+def make(**kw: object) -> Article:
+    base = {"url": "https://baoyenbai.com.vn/a-1.html", "source": "yenbai", "title": "Tiêu đề",
+            "body": "Đoạn một.\n\nĐoạn hai."}
+    base.update(kw)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+def test_round_trip_through_json() -> None:
+    enr = Enrichment(province="Yên Bái", province_2025="Lào Cai",
+                     models=(Entity(name="Dân vận khéo", count=2, kind="mô hình"),), themes=("chuyển đổi số",),
+                     relevance=0.8)
+    art = make(published="2023-06-20T02:30:43", published_source="byline", enrichment=enr,
+               previous_hashes=("abc",), extra=(("og:image", "x.jpg"),))
+    again = Article.from_dict(json.loads(json.dumps(art.as_dict(), ensure_ascii=False)))
+    assert again == art
+    assert again.enrichment is not None and again.enrichment.models[0].name == "Dân vận khéo"
+
+
+def test_fields_are_keyword_only_and_frozen() -> None:
+    with pytest.raises(TypeError):
+        Article("https://x", "s", "t", "b")  # type: ignore[misc]
+    art = make()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        art.title = "x"  # type: ignore[misc]
+
+
+def test_content_hash_follows_text_and_ignores_whitespace_and_nfd() -> None:
+    art = make()
+    assert art.content_hash == content_hash("Tiêu đề", "Đoạn một.\n\nĐoạn hai.")
+    assert make(title="Tiêu  đề").content_hash == art.content_hash
+    import unicodedata
+    assert make(title=unicodedata.normalize("NFD", "Tiêu đề")).content_hash == art.content_hash
+    assert art.replace(body="Khác").content_hash != art.content_hash
+    assert art.id == article_id(art.url) and len(art.id) == 16
+
+
+def test_bad_values_are_refused_with_the_field_name() -> None:
+    with pytest.raises(ValueError, match="published_source"):
+        make(published_source="guess")
+    with pytest.raises(ValueError, match="'title'"):
+        Article.from_dict({"url": "https://x", "source": "s", "title": "", "body": "b"})
