@@ -1,0 +1,38 @@
+"""Every command has --help and is documented in the README (datasette's documentation test)."""
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from webui.cli import cli
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in sorted(group.commands.items()):
+        names.append(f"{prefix}{name}")
+        if isinstance(command, click.Group):
+            names.extend(all_commands(command, f"{prefix}{name} "))
+    return names
+
+
+@pytest.mark.parametrize("name", all_commands(cli))
+def test_every_command_has_help(name: str) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+@pytest.mark.parametrize("name", [n for n in all_commands(cli) if " " not in n])
+def test_every_command_is_documented_in_the_readme(name: str) -> None:
+    assert f"`ct05 {name}" in README, f"ct05 {name} is not in README.md"
+
+
+def test_readme_quick_start_is_exactly_two_commands() -> None:
+    quick = README.split("## Quick start", 1)[1].split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in quick.splitlines()[1:] if line.strip()]
+    assert commands == ["make demo", "make test"]
