@@ -53,6 +53,8 @@ N_NEG_BAOMOI = 10
 N_NEG_VIETNEWS = 10
 AUTHORS = ["Minh Châu", "Thu Hà", "Quang Huy", "Lan Anh", "Đức Trung", "Hồng Nhung", "Văn Thành", "Phương Thảo",
            "Ngọc Mai", "Hải Đăng", "Thanh Tùng", "Bảo Ngọc"]
+# House datelines that open the lead, as in seeds 001 and 003.
+DATELINES = {"tthue": "TTH - ", "hoabinh": "(HBĐT) - "}
 REPUBLISHED = "22455850"  # original on tthue, republished on bacninh a day later
 
 
@@ -119,12 +121,19 @@ def place(seeds: dict[str, Article], corpus: list[Article], rng: random.Random) 
     origin = next(a for a in corpus if a.source.endswith(f"/{REPUBLISHED}.txt"))
     origin.site = "tthue"
     per_site["tthue"] += 1
-    for a in corpus:
+    # Deal topical stories first so each site gets its share of them, then fill up with the rest.
+    topical = {s: sum(a.site == s and a.topical for a in arts) for s in SITES}
+    topical["tthue"] += 1
+    for a in sorted(corpus, key=lambda a: not a.topical):
         if not a.site:
-            a.site = min(per_site, key=lambda s: (per_site[s], s))
+            count = topical if a.topical else per_site
+            a.site = min(count, key=lambda s: (count[s], s))
             per_site[a.site] += 1
+            topical[a.site] += a.topical
         cats = list(SITES[a.site].cats)
         a.category = cats[0] if a.topical else rng.choice(cats[1:])
+        if a.site in DATELINES:
+            a.blocks[0] = ("lead", DATELINES[a.site] + a.blocks[0][1])
     copy = Article(source=origin.source, title=origin.title, blocks=list(origin.blocks), author=origin.author,
                    topical=origin.topical, ct05=origin.ct05, site="bacninh", category="chinh-tri",
                    title_prefix="Hà Tĩnh: ", extra={"origin_name": "Báo Thừa Thiên Huế"})
