@@ -1,0 +1,141 @@
+"""The province gazetteer: 63 provinces before 1 July 2025, 34 after, spellings, places, datelines.
+
+Canonical names carry no "Tỉnh"/"Thành phố" prefix ("Yên Bái", "Thừa Thiên Huế", "Hồ Chí Minh");
+2025 names are those of the merger resolution ("Huế", "Lào Cai", "Phú Thọ").
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from nlp._data import DataError, load_csv
+from nlp.normalize import fold, normalize
+
+__all__ = ["Province", "provinces", "provinces_2025", "places", "datelines", "lookup", "to_2025",
+           "all_provinces", "all_provinces_2025"]
+
+
+@dataclass(frozen=True)
+class Province:
+    """One pre-2025 province and how it may be written."""
+
+    code: str
+    name: str
+    kind: str  # "tỉnh" or "thành phố"
+    code_2025: str
+    name_2025: str
+    ambiguous: bool  # the bare name is also a common word or person name ("Hòa Bình", "Thái Bình")
+    bare: bool  # may the bare name stand alone? ("Hồ Chí Minh" alone is the President)
+    aliases: tuple[str, ...]
+
+
+@functools.cache
+def provinces() -> tuple[Province, ...]:
+    """The 63 pre-2025 provinces, in official code order.
+
+    >>> provinces()[0].name, len(provinces())
+    ('Hà Nội', 63)
+    """
+    new = {p["code"]: p["name"] for p in provinces_2025_rows()}
+    out = []
+    for row in load_csv("provinces.csv", ("code", "name", "kind", "code_2025", "name_2025")):
+        where = f"nlp/data/provinces.csv: {row['name']!r}"
+        if row["code_2025"] not in new:
+            raise DataError(f"{where}: code_2025 {row['code_2025']!r} is not in provinces_2025.csv")
+        if normalize(row["name_2025"]) != new[row["code_2025"]]:
+            raise DataError(f"{where}: name_2025 {row['name_2025']!r} disagrees with provinces_2025.csv")
+        if row["kind"] not in ("tỉnh", "thành phố"):
+            raise DataError(f"{where}: kind {row['kind']!r} must be 'tỉnh' or 'thành phố'")
+        aliases = tuple(normalize(a) for a in (row.get("aliases") or "").split(";") if a.strip())
+        out.append(Province(row["code"], normalize(row["name"]), row["kind"], row["code_2025"],
+                            normalize(row["name_2025"]), row.get("ambiguous") == "1", row.get("bare") != "0",
+                            aliases))
+    if len(out) != 63:
+        raise DataError(f"nlp/data/provinces.csv: expected 63 provinces, found {len(out)}")
+    return tuple(out)
+
+
+@functools.cache
+def provinces_2025_rows() -> tuple[dict[str, str], ...]:
+    rows = tuple({**r, "name": normalize(r["name"])} for r in load_csv("provinces_2025.csv", ("code", "name")))
+    if len(rows) != 34:
+        raise DataError(f"nlp/data/provinces_2025.csv: expected 34 provinces, found {len(rows)}")
+    return rows
+
+
+def provinces_2025() -> tuple[str, ...]:
+    """Names of the 34 provinces after the 1 July 2025 merger."""
+    return tuple(r["name"] for r in provinces_2025_rows())
+
+
+@functools.cache
+def _by_key() -> dict[str, Province]:
+    index: dict[str, Province] = {}
+    for p in provinces():
+        for form in (p.name, *p.aliases, f"{p.kind} {p.name}"):
+            index[fold(form)] = p
+    return index
+
+
+def lookup(name: str | None) -> Province | None:
+    """The province written NAME (any spelling, with or without prefix, accents optional).
+
+    >>> lookup("TP.HCM").name, lookup("tỉnh Hoà Bình").name, lookup("Thua Thien - Hue").name
+    ('Hồ Chí Minh', 'Hòa Bình', 'Thừa Thiên Huế')
+    """
+    if not name:
+        return None
+    key = fold(name).strip(" .")
+    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp ", "tp."):
+        if key.startswith(prefix) and key[len(prefix):] in _by_key():
+            return _by_key()[key[len(prefix):]]
+    return _by_key().get(key)
+
+
+def to_2025(name: str | None) -> str | None:
+    """The post-merger province of a pre-2025 province (or of a 2025 name, itself).
+
+    >>> to_2025("Yên Bái"), to_2025("Thừa Thiên Huế"), to_2025("Hòa Bình")
+    ('Lào Cai', 'Huế', 'Phú Thọ')
+    """
+    p = lookup(name)
+    if p is not None:
+        return p.name_2025
+    if name and normalize(name) in provinces_2025():
+        return normalize(name)
+    return None
+
+
+def all_provinces() -> list[str]:
+    """The 63 pre-2025 province names, for facets."""
+    return [p.name for p in provinces()]
+
+
+def all_provinces_2025() -> list[str]:
+    """The 34 post-2025 province names, for facets."""
+    return list(provinces_2025())
+
+
+@functools.cache
+def places() -> dict[str, tuple[Province, bool]]:
+    """District/town/city name → (its province, may it appear without a prefix)."""
+    out: dict[str, tuple[Province, bool]] = {}
+    for row in load_csv("places.csv", ("name", "province", "bare")):
+        p = lookup(row["province"])
+        if p is None:
+            raise DataError(f"nlp/data/places.csv: {row['name']!r}: unknown province {row['province']!r}")
+        out[normalize(row["name"])] = (p, row["bare"] == "1")
+    return out
+
+
+@functools.cache
+def datelines() -> dict[str, Province]:
+    """Dateline code ("TTH", "HBĐT") → province."""
+    out: dict[str, Province] = {}
+    for row in load_csv("datelines.csv", ("code", "province")):
+        p = lookup(row["province"])
+        if p is None:
+            raise DataError(f"nlp/data/datelines.csv: {row['code']!r}: unknown province {row['province']!r}")
+        out[normalize(row["code"])] = p
+    return out

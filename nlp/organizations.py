@@ -1,0 +1,79 @@
+"""Organisations named in an article (Party, state and mass organisations), abbreviations expanded."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from crawler.article import Entity
+from nlp.normalize import normalize
+
+__all__ = ["extract_organizations"]
+
+# Abbreviations expanded so that "UBND tỉnh" and "Ủy ban nhân dân tỉnh" are one facet value.
+_EXPAND = (
+    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
+    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bBTV\b"), "Ban Thường vụ"),
+    (re.compile(r"\bBCH\b"), "Ban Chấp hành"),
+    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
+    (re.compile(r"\bUBKT\b"), "Ủy ban Kiểm tra"),
+    (re.compile(r"\bCCQ\b"), "các cơ quan"),
+    (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
+    (re.compile(r"\bTƯ\b|\bT\.Ư\b"), "Trung ương"),
+)
+_HEADS = (
+    "Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương", "Ban Tuyên giáo", "Ban Tổ chức", "Ban Dân vận",
+    "Ban Thường vụ", "Ủy ban Kiểm tra", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy Khối", "Đảng ủy", "Đảng bộ",
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Văn phòng", "Sở", "Bộ", "Ban", "Hội",
+    "Trung tâm", "Kho bạc Nhà nước", "Bảo hiểm xã hội", "Công an", "Tỉnh đoàn", "Tỉnh Đoàn", "Đoàn Thanh niên",
+    "Liên đoàn Lao động", "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh", "Học viện",
+    "Trường Đại học", "Bệnh viện", "Chi bộ", "Báo", "Đài Phát thanh và Truyền hình",
+)
+_LOWER = r"[a-zđ\u00E0-\u00FF\u0103\u0129\u0169\u01A1\u01B0\u1EA1-\u1EF9]+"
+# One capitalised word of a name, optionally with one lowercase syllable ("Tài nguyên", "Môi trường").
+_CAP = rf"[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: {_LOWER}(?![\w]))?"
+_ORG_RE = re.compile(
+    rf"(?<![\w])(?:{'|'.join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True))})"
+    rf"(?: (?:[A-ZĐ]{{2,}}|{_CAP}|và|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
+    r"(?: (?:tỉnh|huyện|thành phố|xã|phường)(?: " + _CAP + r"){0,3})?"
+)
+# A head alone is not a name ("Sở", "Ban", "Hội"); these may stand alone.
+_ALONE_OK = {"Bộ Chính trị", "Ban Bí thư", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Kho bạc Nhà nước",
+             "Bảo hiểm xã hội", "Ban Chấp hành Trung ương", "Mặt trận Tổ quốc"}
+
+# Function words a name never ends with (the optional lowercase syllable caught a verb).
+_TRAILING = re.compile(r"(?: (?:và|các|cơ quan|có|đã|với|vẫn|là|được|sẽ|đang|cũng|thì|tổ|cho|đến|tại|trong|"
+                       r"về|nhằm|để|luôn|tiếp|phối|chỉ|lãnh|tổ chức|triển|ban|xây|tập|thực|phát|giao))+$")
+
+
+def expand_abbreviations(text: str) -> str:
+    """Spell out the usual administrative abbreviations.
+
+    >>> expand_abbreviations("Văn phòng UBND tỉnh")
+    'Văn phòng Ủy ban nhân dân tỉnh'
+    """
+    for rx, full in _EXPAND:
+        text = rx.sub(full, text)
+    return text
+
+
+def extract_organizations(text: str) -> list[Entity]:
+    """Organisations named in TEXT with counts, most mentioned first.
+
+    >>> [o.name for o in extract_organizations("Đảng bộ Văn phòng UBND tỉnh thực hiện Chỉ thị của Bộ Chính trị")]
+    ['Đảng bộ Văn phòng Ủy ban nhân dân tỉnh', 'Bộ Chính trị']
+    """
+    text = expand_abbreviations(normalize(text))
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for m in _ORG_RE.finditer(text):
+        name = m.group(0).strip()
+        name = _TRAILING.sub("", name)
+        if name in _HEADS and name not in _ALONE_OK:
+            continue
+        if len(name.split()) < 2:
+            continue
+        counts[name] += 1
+        surface.setdefault(name, m.group(0))
+    return [Entity(name=n, count=c, surface=surface[n], kind="", key=n) for n, c in counts.most_common()]
