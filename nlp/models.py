@@ -31,6 +31,8 @@ _WORD = re.compile(rf"[{_L}]+(?:[-/][{_L}]+)*")
 class _Lexicon:
     triggers: dict[str, int]
     unquoted: frozenset[str]
+    unquoted_lowercase: frozenset[str]
+    capital_only: frozenset[str]
     stop_words: frozenset[str]
     stop_bigrams: frozenset[str]
     plural: frozenset[str]
@@ -74,7 +76,8 @@ def _lexicon() -> _Lexicon:
         return [normalize(w) for w in require(data, key, list, where)]
 
     return _Lexicon(
-        {normalize(k): v for k, v in triggers.items()}, frozenset(words("unquoted")), frozenset(words("stop_words")),
+        {normalize(k): v for k, v in triggers.items()}, frozenset(words("unquoted")),
+        frozenset(words("unquoted_lowercase")), frozenset(words("capital_only")), frozenset(words("stop_words")),
         frozenset(words("stop_bigrams")),
         frozenset(words("plural")), frozenset(words("generic")), tuple(words("bad_first")),
         tuple(words("attribution")), tuple(known), trigger_re, known_re, alias_to_name,
@@ -116,7 +119,7 @@ def _clean(name: str) -> str:
     return name.strip(" .,;:-\"'")
 
 
-def _unquoted_name(after: str, lex: _Lexicon) -> str | None:
+def _unquoted_name(after: str, lex: _Lexicon, lowercase_ok: bool) -> str | None:
     """The name right after a trigger, if the words there form one."""
     after = after.lstrip()
     m = re.match(r"(\d+\s+[a-zđ\u00E0-\u1EF9]+(?:\s+\d+\s+[a-zđ\u00E0-\u1EF9]+)*)", after)
@@ -124,6 +127,8 @@ def _unquoted_name(after: str, lex: _Lexicon) -> str | None:
         return m.group(1)
     words: list[str] = []
     capital = bool(after) and after[0].isupper()
+    if not capital and not lowercase_ok:
+        return None
     tokens = [w.group(0) for w in re.finditer(rf"[{_L}]+|[^\s{_L}]", after[:120])]
     for i, tok in enumerate(tokens):
         if not tok[0].isalnum():
@@ -131,6 +136,8 @@ def _unquoted_name(after: str, lex: _Lexicon) -> str | None:
         if f"{tok} {tokens[i + 1] if i + 1 < len(tokens) else ''}".lower() in lex.stop_bigrams:
             break
         if tok.lower() in lex.stop_words and not (capital and tok[0].isupper()):
+            break
+        if tok in _HONORIFIC_STOP:  # "phong trào tiết kiệm Ông Trần Quốc Vượng": a person follows
             break
         words.append(tok)
         if len(words) >= 10:
@@ -144,6 +151,15 @@ def _unquoted_name(after: str, lex: _Lexicon) -> str | None:
     if sum(1 for w in low.split() if w not in lex.generic) < (1 if capital else 2):
         return None
     return phrase
+
+
+_HONORIFIC_STOP = frozenset({"Ông", "Bà", "Anh", "Chị", "Đồng", "Theo", "Tại", "Trong", "Với"})
+_VI_LETTER = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+def _plausible(inner: str) -> bool:
+    """Is a quoted string plausibly a Vietnamese name? (not a film title in English, not a number)"""
+    return bool(_VI_LETTER.search(inner)) or (inner.isupper() and len(inner) <= 12)
 
 
 def _is_plural(before: str, lex: _Lexicon) -> bool:
@@ -169,6 +185,8 @@ def extract_models(text: str) -> list[Entity]:
     def take_quote(i: int, kind: str) -> None:
         q = quotes[i]
         inner = _clean(q.group(1))
+        if not _plausible(inner) or (kind in lex.capital_only and not inner[:1].isupper()):
+            return
         tail = text[q.end():q.end() + 30]
         if any(tail.lstrip(" ,").startswith(a) for a in lex.attribution):
             return
@@ -181,7 +199,7 @@ def extract_models(text: str) -> list[Entity]:
         while j < len(quotes) and re.fullmatch(r"\s*(?:,|và|,\s*và|;)\s*", text[quotes[j - 1].end():quotes[j].start()]):
             if j not in used_quotes:
                 inner_j = _clean(quotes[j].group(1))
-                if 2 <= len(inner_j) <= _MAX_NAME and len(inner_j.split()) <= 25:
+                if 2 <= len(inner_j) <= _MAX_NAME and len(inner_j.split()) <= 25 and _plausible(inner_j):
                     used_quotes.add(j)
                     found.append((quotes[j].start(), inner_j, quotes[j].group(0), kind))
             j += 1
@@ -200,7 +218,7 @@ def extract_models(text: str) -> list[Entity]:
             if not re.search(r"[.;!?\n]", gap) and len(_WORD.findall(gap)) <= window:
                 take_quote(qi, kind)
         if kind in lex.unquoted and not _is_plural(before, lex) and not after.startswith((" \"", "\"")):
-            name = _unquoted_name(after, lex)
+            name = _unquoted_name(after, lex, kind in lex.unquoted_lowercase)
             if name:
                 found.append((m.start(), name, text[m.start():m.end() + 1 + len(name)], kind))
     # A quote that itself starts with a trigger word: «đăng ký xây dựng “Mô hình điển hình …”».
