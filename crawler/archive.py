@@ -274,6 +274,13 @@ class Archive:
         cur = self.db.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
         return int(cur.lastrowid or 0)
 
+    def close_stale_runs(self, kind: str, status: str = "interrupted") -> int:
+        """Mark runs of this kind still 'running' (their process died) as interrupted."""
+        cur = self.db.execute(
+            "UPDATE runs SET status = ?, ended = COALESCE(ended, ?) WHERE kind = ? AND status = 'running'",
+            (status, utcnow(), kind))
+        return cur.rowcount
+
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         self.db.execute(
             "UPDATE runs SET ended = ?, status = ?, stats = ? WHERE id = ?",

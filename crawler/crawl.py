@@ -1,0 +1,196 @@
+"""Run a crawl: `crawl_sites` (Scrapy in this process) and `crawl_in_subprocess` (in a child).
+
+A Twisted reactor cannot be restarted, so a process can call `crawl_sites` once; tests, benchmarks
+and long-lived callers use `crawl_in_subprocess`, which runs `python -m crawler.crawl` and reads the
+statistics back as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from crawler.archive import Archive, default_data_dir
+from crawler.errors import CrawlError
+from crawler.settings import job_dir, scrapy_settings
+from crawler.sites import Site, SiteConfigError, load_sites
+from crawler.stats import CrawlStats
+
+__all__ = ["CrawlError", "CrawlStats", "crawl_in_subprocess", "crawl_sites", "resolve_sites"]
+log = logging.getLogger(__name__)
+
+
+def resolve_sites(site_ids: list[str] | None, base_urls: dict[str, str] | None) -> tuple[list[Site], dict[str, str]]:
+    """The sites to crawl and the base URL of each; CrawlError for an unknown id or a missing address."""
+    try:
+        registry = load_sites()
+    except SiteConfigError as exc:
+        raise CrawlError(str(exc)) from exc
+    base_urls = dict(base_urls or {})
+    for site_id in base_urls:
+        if site_id not in registry:
+            raise CrawlError(f"unknown site id in --base-url: {site_id}")
+    if site_ids:
+        unknown = [s for s in site_ids if s not in registry]
+        if unknown:
+            raise CrawlError(f"unknown site id: {', '.join(unknown)} (see `ct05 sites list`)")
+        chosen = [registry[s] for s in dict.fromkeys(site_ids)]
+    else:
+        # By default: every site that has an address (mirror entries only with --base-url).
+        chosen = [s for s in registry.values() if s.base_url or s.id in base_urls]
+    origins: dict[str, str] = {}
+    for site in chosen:
+        origin = base_urls.get(site.id) or site.base_url
+        if not origin:
+            raise CrawlError(f"site {site.id} has no address: give --base-url {site.id}=URL")
+        if not origin.startswith(("http://", "https://")):
+            raise CrawlError(f"site {site.id}: base URL must start with http:// or https://, got {origin!r}")
+        origins[site.id] = origin if origin.endswith("/") else origin + "/"
+    return chosen, origins
+
+
+def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base_urls: dict[str, str] | None = None,
+                resume: bool = False, refresh: bool = False, polite: bool = True,
+                progress: bool = True) -> CrawlStats:
+    """Crawl the sites into the archive in `data_dir`, in this process (once per process)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.progress import ProgressLine
+    from crawler.republish import mark_republications
+    from crawler.spider import NewsSpider
+
+    sites, origins = resolve_sites(site_ids, base_urls)
+    data = Path(data_dir) if data_dir else default_data_dir()
+    jobdir = job_dir(data, origins)
+    if not resume and jobdir.exists():
+        shutil.rmtree(jobdir, ignore_errors=True)
+    stats = CrawlStats()
+    for site in sites:
+        stats.site(site.id)
+    start = time.perf_counter()
+    with Archive.open(data) as archive:
+        archive.close_stale_runs("crawl")
+        run_id = archive.start_run("crawl")
+        stats.run_id = run_id
+        since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
+        validators = json.loads(archive.get_meta("crawl.validators") or "{}")
+        started_local = _local_now()
+        process = CrawlerProcess(scrapy_settings(data, sites, jobdir, polite), install_root_handler=True)
+        _quiet_console()
+        crawler = process.create_crawler(NewsSpider)
+        ticker = ProgressLine(stats, enabled=progress)
+        process.crawl(crawler, sites=sites, origins=origins, archive=archive, stats=stats, run_id=run_id,
+                      refresh=refresh, since=since, validators=validators, polite=polite)
+        status = "failed"
+        try:
+            ticker.start()
+            process.start()
+            reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+            # No finish reason: the crawl never started (the error is in the log file).
+            status = "finished" if reason == "finished" else str(reason or "failed")
+        finally:
+            ticker.stop()
+            stats.elapsed = time.perf_counter() - start
+            spider = crawler.spider
+            if status == "finished" and spider is not None:
+                validators.update(spider.new_validators)
+                archive.set_meta("crawl.validators", json.dumps(validators))
+                for site in sites:
+                    archive.set_meta(f"crawl.since:{site.id}:{origins[site.id]}", started_local)
+                shutil.rmtree(jobdir, ignore_errors=True)
+            if spider is not None and spider.new_ids:
+                stats.republications = mark_republications(archive, spider.new_ids)
+            stats.status = status
+            archive.finish_run(run_id, status, stats.as_dict())
+    return stats
+
+
+def _local_now() -> str:
+    from datetime import datetime
+
+    from crawler.dates import VN_TZ
+
+    return datetime.now(VN_TZ).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def _quiet_console() -> None:
+    """Scrapy logs to the file in LOG_FILE; drop any console handler a library added."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler and getattr(handler, "stream", None) in (sys.stderr, sys.stdout):
+            root.removeHandler(handler)
+
+
+def crawl_in_subprocess(*, data_dir: Path | str | None, site_ids: list[str] | None,
+                        base_urls: dict[str, str] | None = None, resume: bool = False, refresh: bool = False,
+                        polite: bool = True, progress: bool = True, timeout: float | None = None) -> CrawlStats:
+    """`crawl_sites` in a child process (a fresh reactor each call); statistics read back as JSON."""
+    resolve_sites(site_ids, base_urls)  # fail fast, in the caller's process, on a bad id
+    data = Path(data_dir) if data_dir else default_data_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    out = data / "logs" / f"crawl-stats-{time.time_ns()}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = child_command(data, site_ids, base_urls, resume=resume, refresh=refresh, polite=polite,
+                        progress=progress, stats_file=out)
+    proc = subprocess.run(cmd, stdout=None if progress else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, timeout=timeout, check=False)
+    try:
+        if proc.returncode != 0:
+            message = (proc.stderr or "").strip().splitlines()
+            raise CrawlError(message[-1] if message else f"crawl child exited with status {proc.returncode}")
+        return CrawlStats.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def child_command(data: Path, site_ids: list[str] | None, base_urls: dict[str, str] | None, *, resume: bool,
+                  refresh: bool, polite: bool, progress: bool, stats_file: Path | None) -> list[str]:
+    """The `python -m crawler.crawl` command line for these arguments."""
+    cmd = [sys.executable, "-m", "crawler.crawl", "--data-dir", str(data)]
+    for site_id in site_ids or ():
+        cmd += ["--site", site_id]
+    for site_id, url in (base_urls or {}).items():
+        cmd += ["--base-url", f"{site_id}={url}"]
+    cmd += ["--resume"] * resume + ["--refresh"] * refresh + ["--no-polite"] * (not polite)
+    cmd += ["--no-progress"] * (not progress)
+    if stats_file:
+        cmd += ["--stats-json", str(stats_file)]
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m crawler.crawl`: the child side of `crawl_in_subprocess`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m crawler.crawl")
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--site", action="append", dest="sites")
+    parser.add_argument("--base-url", action="append", default=[])
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--refresh", action="store_true")
+    parser.add_argument("--no-polite", action="store_true")
+    parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--stats-json", type=Path)
+    args = parser.parse_args(argv)
+    base_urls: dict[str, Any] = dict(item.split("=", 1) for item in args.base_url)
+    try:
+        stats = crawl_sites(data_dir=args.data_dir, site_ids=args.sites, base_urls=base_urls, resume=args.resume,
+                            refresh=args.refresh, polite=not args.no_polite, progress=not args.no_progress)
+    except CrawlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.stats_json:
+        args.stats_json.write_text(json.dumps(stats.as_dict(), ensure_ascii=False), encoding="utf-8")
+    else:
+        print(json.dumps(stats.as_dict(), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

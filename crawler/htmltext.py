@@ -1,0 +1,206 @@
+"""From HTML bytes to clean paragraph text: decoding, DOM parsing, furniture removal.
+
+The helpers here know nothing about articles; `crawler.extract` assembles an `Article` from them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from lxml import etree, html
+
+# Block-level tags whose text makes one paragraph each.
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "blockquote", "pre", "td", "dd", "dt"}
+CONTAINER_TAGS = {"div", "section", "article", "main", "figure", "ul", "ol", "table", "tbody", "tr", "dl",
+                  "header", "span", "font", "center"}
+# Elements that are never article text.
+NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "input", "select",
+              "textarea", "svg", "canvas", "nav", "aside", "footer", "object", "embed")
+# class/id words of page furniture: menus, share bars, related lists, widgets, ads, statistics.
+FURNITURE_ATTR = re.compile(
+    r"(^|[\s_-])(menu|nav|navbar|breadcrumbs?|share|sharing|social|related|relate|other-news|tin-khac|"
+    r"tinlienquan|lien-quan|sidebar|widget|weather|thoitiet|ads?|advert\w*|banner|quang-cao|qc|"
+    r"stats?|statistics?|counter|visitors?|thong-ke|fontsize|font-size|text-size|toolbar|print|"
+    r"tags?|comments?|binh-luan|login|dang-nhap|pager|pagination|footer|header-top|gtranslate|top-link)"
+    r"($|[\s_-])", re.IGNORECASE)
+# Paragraphs that are page furniture however they are marked up (checked on whole, short paragraphs).
+FURNITURE_TEXT = re.compile(
+    r"^(xem cỡ chữ.*|cỡ chữ.*|chia sẻ( bài viết)?.*|in bài.*|gửi bài.*|lượt xem:?\s*[\d.,\s]*|"
+    r"thống kê truy cập.*|đang online:?.*|hôm nay:?\s*[\d.,\s]*|trong (tuần|tháng):?\s*[\d.,\s]*|"
+    r"tất cả:?\s*[\d.,\s]*|đăng nhập|đăng ký|image (advertisement|banner)|top|về đầu trang|lên đầu trang|"
+    r"các tin (khác|đã đưa).*|tin (liên quan|cùng chuyên mục|mới hơn|cũ hơn|khác).*|"
+    r"xem các tin đã đưa ngày.*|tin trong:.*|bình luận.*|ý kiến bạn đọc.*|"
+    r"thấp nhất \d+\s*°c.*|độ ẩm trung bình.*|tốc độ gió.*|\d+\s*o?c|facebook|zalo|twitter|google|"
+    r"bao dien tu [a-z ]+|đồng hành cùng doanh nghiệp)$",
+    re.IGNORECASE)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one space between words, no zero-width or control characters, stripped."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cf"})
+    return _WS.sub(" ", text).strip()
+
+
+def decode_html(data: str | bytes, declared: str | None = None) -> str:
+    """HTML bytes to text. UTF-8 wins whenever the bytes are valid UTF-8 (a page declared
+    windows-1258 that is really UTF-8 is common); otherwise the declared or <meta> charset,
+    falling back to windows-1258, the legacy Vietnamese code page."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    if declared:
+        candidates.append(declared)
+    meta = _CHARSET_META.search(data[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
+    candidates += ["cp1258", "cp1252"]
+    for name in candidates:
+        if name.lower().replace("-", "") in {"utf8", "utf"}:
+            continue
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace")
+
+
+def parse(text: str) -> html.HtmlElement | None:
+    """An lxml tree, or None for an empty or unparseable document."""
+    # lxml refuses str input that carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        return None
+    try:
+        root = html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    # Source newlines are just whitespace; <br> is the only line break a reader sees.
+    for node in root.iter():
+        if node.text:
+            node.text = node.text.replace("\n", " ")
+        if node.tail:
+            node.tail = node.tail.replace("\n", " ")
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return root
+
+
+def is_furniture(el: html.HtmlElement) -> bool:
+    """True when an element's class or id names page furniture."""
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(attrs.strip()) and bool(FURNITURE_ATTR.search(attrs))
+
+
+def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True) -> None:
+    """Remove noise tags, the given CSS selectors and (optionally) elements named like furniture."""
+    doomed: list[html.HtmlElement] = []
+    for tag in NOISE_TAGS:
+        doomed += root.iter(tag)
+    for selector in selectors:
+        try:
+            doomed += root.cssselect(selector)
+        except Exception:  # noqa: BLE001 - a bad selector in the registry must not stop a crawl
+            continue
+    if furniture:
+        doomed += [el for el in root.iter() if isinstance(el.tag, str) and el is not root and is_furniture(el)]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
+
+
+def element_text(el: html.HtmlElement) -> str:
+    """Visible text of an element, one line per <br> (see `parse`), whitespace-normalised per line."""
+    lines = [normalize_text(line) for line in el.text_content().split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def paragraphs(el: html.HtmlElement) -> list[str]:
+    """The paragraphs of a content element: each block element, and loose text between blocks."""
+    out: list[str] = []
+    loose: list[str] = []
+
+    def flush() -> None:
+        text = "".join(loose)
+        loose.clear()
+        out.extend(line for line in (normalize_text(x) for x in text.split("\n")) if line)
+
+    def walk(node: html.HtmlElement) -> None:
+        if node.text and node.text.strip():
+            loose.append(node.text)
+        for child in node:
+            if not isinstance(child.tag, str):
+                pass
+            elif child.tag in BLOCK_TAGS:
+                flush()
+                out.extend(line for line in element_text(child).split("\n") if line)
+            elif child.tag in CONTAINER_TAGS or child.tag == "div":
+                flush()
+                walk(child)
+                flush()
+            elif child.tag == "br":
+                flush()
+            elif child.tag == "img":
+                pass
+            else:
+                loose.append(child.text_content())
+            if child.tail and child.tail.strip():
+                loose.append(child.tail)
+
+    walk(el)
+    flush()
+    return out
+
+
+def clean_paragraphs(paras: Iterable[str]) -> list[str]:
+    """Drop furniture paragraphs and exact repeats, keeping the order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for para in paras:
+        text = normalize_text(para)
+        if not text or (len(text) < 80 and FURNITURE_TEXT.match(text)):
+            continue
+        if text in seen:
+            continue
+        seen.add(text)
+        out.append(text)
+    return out
+
+
+def link_density(el: html.HtmlElement) -> float:
+    """Share of an element's text that sits inside links (listing pages are mostly links)."""
+    total = len(normalize_text(el.text_content()))
+    if not total:
+        return 1.0
+    linked = sum(len(normalize_text(a.text_content())) for a in el.iter("a"))
+    return linked / total
+
+
+def iter_json_ld(root: html.HtmlElement) -> Iterator[dict]:
+    """Every JSON-LD object of the page, @graph members flattened."""
+    import json
+
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)

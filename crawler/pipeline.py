@@ -1,0 +1,65 @@
+"""The Scrapy item pipeline that stores articles in the archive as they come, in small batches.
+
+A crash loses at most one batch; the next crawl fetches those articles again because their URLs are
+not in the archive yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.article import Article
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 25
+
+
+class ArchivePipeline:
+    """Collects `{"article": Article}` items and writes them with `Archive.upsert_many`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.batch: list[Article] = []
+        self.stored: set[str] = set()  # URLs written in this run: a re-fetched copy is not stored twice
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    def process_item(self, item: Any) -> Any:
+        article = item.get("article") if isinstance(item, dict) else None
+        if not isinstance(article, Article):
+            return item
+        if article.url in self.stored:
+            self.spider.stats.site(article.source).bump("unchanged")
+            return item
+        self.stored.add(article.url)
+        self.batch.append(article)
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the pending batch and the run's running statistics."""
+        if not self.batch:
+            return
+        spider = self.spider
+        batch, self.batch = self.batch, []
+        outcomes = spider.archive.upsert_many(batch)
+        for article, outcome in zip(batch, outcomes, strict=True):
+            spider.stats.site(article.source).bump(outcome)
+            if outcome != "unchanged":
+                spider.new_ids.append(article.id)
+        if spider.run_id:
+            spider.archive.update_run_stats(spider.run_id, spider.stats.as_dict())
+        log.info("stored %d articles (%s)", len(batch), ", ".join(sorted(set(outcomes))))
+
+    def close_spider(self) -> None:
+        self.flush()

@@ -1,0 +1,268 @@
+"""The Scrapy spider: discovers article URLs from sitemaps, feeds and listing pages, fetches articles
+it does not know yet and hands extracted `Article`s to the archive pipeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.archive import Archive, utcnow
+from crawler.canon import canonical_url
+from crawler.dates import parse_iso, parse_vn_date
+from crawler.errors import failure_reason
+from crawler.extract import extract_html
+from crawler.sites import Site
+from crawler.stats import CrawlStats
+
+log = logging.getLogger(__name__)
+MAX_SITEMAPS = 50  # per site, sitemap index entries included
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawls the given sites; one instance per `crawl_sites` call."""
+
+    name = "ct05"
+
+    def __init__(self, *, sites: list[Site], origins: dict[str, str], archive: Archive, stats: CrawlStats,
+                 run_id: int | None = None, refresh: bool = False, since: dict[str, str] | None = None,
+                 validators: dict[str, dict[str, str]] | None = None, polite: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sites = {s.id: s for s in sites}
+        self.origins = origins  # site id -> base URL actually crawled
+        self.archive = archive
+        self.stats = stats
+        self.run_id = run_id
+        self.refresh = refresh
+        self.since = since or {}  # site id -> start of its last finished crawl (naive local ISO)
+        self.validators = validators or {}  # listing URL -> {"etag": ..., "last_modified": ...}
+        self.new_validators: dict[str, dict[str, str]] = {}
+        self.polite = polite
+        self.known = {s.id: archive.known_urls(s.id) for s in sites}
+        self.scheduled: set[str] = set()  # canonical article URLs requested in this run
+        self.listing_pages: dict[str, int] = {}
+        self.sitemap_count: dict[str, int] = {}
+        self.new_ids: list[str] = []
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def _meta(self, site: Site, kind: str, depth: int = 0) -> dict[str, Any]:
+        p = site.politeness
+        meta: dict[str, Any] = {"site": site.id, "kind": kind, "ct05_depth": depth,
+                                "download_slot": site.id, "download_timeout": p.timeout,
+                                "max_retry_times": p.retries}
+        if not p.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if not p.autothrottle or not self.polite:
+            meta["autothrottle_dont_adjust_delay"] = True
+        return meta
+
+    def _same_origin(self, site: Site, url: str) -> bool:
+        host = urlsplit(url).netloc.lower().removeprefix("www.")
+        origin = urlsplit(self.origins[site.id]).netloc.lower().removeprefix("www.")
+        return host == origin or any(host == d or host.endswith("." + d) for d in site.domains)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for site in self.sites.values():
+            urls = site.start_urls(self.origins[site.id])
+            for url in urls["sitemaps"]:
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=True,
+                                     meta=self._meta(site, "sitemap"), priority=30)
+            for url in urls["feeds"]:
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, dont_filter=True,
+                                     meta=self._meta(site, "feed"), priority=20)
+            for url in urls["listings"]:
+                request = self.listing_request(site, url, 0)
+                if request is not None:
+                    yield request.replace(dont_filter=True)
+
+    def listing_request(self, site: Site, url: str, depth: int) -> scrapy.Request | None:
+        """A (conditional) request for a listing page, or None past the page and depth bounds."""
+        count = self.listing_pages.get(site.id, 0)
+        if count >= site.discovery.max_listing_pages or depth > site.discovery.max_depth:
+            return None
+        self.listing_pages[site.id] = count + 1
+        headers: dict[str, str] = {}
+        cached = self.validators.get(canonical_url(url), {})
+        if cached.get("etag"):
+            headers["If-None-Match"] = cached["etag"]
+        if cached.get("last_modified"):
+            headers["If-Modified-Since"] = cached["last_modified"]
+        meta = self._meta(site, "listing", depth)
+        meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, headers=headers,
+                              meta=meta, priority=10)
+
+    def article_request(self, site: Site, url: str, depth: int, lastmod: str | None = None) -> scrapy.Request | None:
+        """A request for an article URL, or None when it is known (and not to refresh) or already asked."""
+        key = canonical_url(url)
+        if key in self.scheduled:
+            return None
+        if key in self.known[site.id]:
+            since = self.since.get(site.id)
+            unchanged = lastmod is not None and since is not None and lastmod <= since
+            if not self.refresh or unchanged:
+                self.scheduled.add(key)
+                self.stats.site(site.id).bump("skipped")
+                return None
+        self.scheduled.add(key)
+        # dont_filter: a crawl resumed after a crash must be able to fetch an article again whose
+        # request was in flight (and so marked seen) when the process died.
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                              meta=self._meta(site, "article", depth))
+
+    def links_to(self, site: Site, url: str, depth: int, lastmod: str | None = None) -> Iterator[scrapy.Request]:
+        """Requests for one discovered URL: an article, a listing page, or nothing."""
+        if not url or not self._same_origin(site, url):
+            return
+        if site.is_article_url(url):
+            request = self.article_request(site, url, depth, lastmod)
+        elif site.is_listing_url(url):
+            request = self.listing_request(site, url, depth)
+        else:
+            return
+        if request is not None:
+            yield request
+
+    # -- callbacks -------------------------------------------------------------------------------
+
+    def _site(self, response: Response) -> Site:
+        return self.sites[response.meta["site"]]
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        stats = self.stats.site(site.id)
+        stats.bump("pages")
+        stats.bump("sitemaps")
+        try:
+            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False,
+                                                                          no_network=True))
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            stats.fail("bad_sitemap")
+            return
+        for node in root:
+            tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
+            loc = lastmod = None
+            for child in node:
+                name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+                if name == "loc":
+                    loc = (child.text or "").strip()
+                elif name == "lastmod":
+                    lastmod = parse_iso(child.text or "")
+            if not loc:
+                continue
+            loc = urljoin(response.url, loc)
+            if tag == "sitemap":
+                self.sitemap_count[site.id] = self.sitemap_count.get(site.id, 0) + 1
+                since = self.since.get(site.id)
+                if self.sitemap_count[site.id] <= MAX_SITEMAPS and not (lastmod and since and lastmod <= since):
+                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error,
+                                         meta=self._meta(site, "sitemap"), priority=30)
+            elif tag == "url":
+                yield from self.links_to(site, loc, 1, lastmod)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        stats = self.stats.site(site.id)
+        stats.bump("pages")
+        stats.bump("feeds")
+        try:
+            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False,
+                                                                          no_network=True))
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            stats.fail("bad_feed")
+            return
+        for item in root.iter("{*}item", "{*}entry"):
+            link = None
+            date = None
+            for child in item:
+                name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+                if name == "link":
+                    link = (child.text or child.get("href") or "").strip()
+                elif name in {"pubDate", "updated", "published"}:
+                    date = parse_iso(child.text or "") or _rfc822(child.text or "")
+            if link:
+                yield from self.links_to(site, urljoin(response.url, link), 1, date)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        stats = self.stats.site(site.id)
+        stats.bump("pages")
+        if response.status == 304:
+            stats.bump("not_modified")
+            return
+        stats.bump("listings")
+        validators = {k: response.headers.get(h, b"").decode("latin-1")
+                      for k, h in (("etag", "ETag"), ("last_modified", "Last-Modified"))}
+        if any(validators.values()):
+            self.new_validators[canonical_url(response.url)] = validators
+        yield from self._follow(site, response)
+
+    def _follow(self, site: Site, response: Response) -> Iterator[scrapy.Request]:
+        depth = int(response.meta.get("ct05_depth", 0)) + 1
+        if not hasattr(response, "xpath"):
+            return
+        for href in response.xpath("//a/@href").getall():
+            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if url.startswith(("http://", "https://")):
+                yield from self.links_to(site, url, depth)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        site = self._site(response)
+        stats = self.stats.site(site.id)
+        stats.bump("pages")
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if ctype and "html" not in ctype and "xml" not in ctype:
+            stats.fail("not_html")
+            return
+        body = response.body
+        if not body.strip():
+            stats.bump("not_article")
+            stats.fail("empty")
+            log.info("empty page %s", response.url)
+            return
+        if b"</html" not in body[-4096:].lower() and b"</body" not in body[-4096:].lower():
+            stats.fail("truncated")
+            log.info("truncated page %s (%d bytes)", response.url, len(body))
+            return
+        article = extract_html(body, response.url, site)
+        if article is None:
+            stats.bump("not_article")
+            log.info("not an article: %s", response.url)
+        else:
+            stats.bump("articles")
+            yield {"article": article.replace(fetched_at=utcnow())}
+        if hasattr(response, "xpath"):
+            yield from self._follow(site, response)
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        site_id = request.meta.get("site", "?")
+        reason = failure_reason(failure)
+        self.stats.site(site_id).fail(reason)
+        if request.meta.get("kind") == "article":
+            self.scheduled.discard(canonical_url(request.url))
+        log.warning("%s: %s failed: %s", site_id, request.url, reason)
+
+
+def _rfc822(text: str) -> str | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        value = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return parse_vn_date(text)
+    from crawler.dates import iso_local
+
+    return iso_local(value)
