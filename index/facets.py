@@ -1,0 +1,84 @@
+"""Facet values per document as arrays, filter masks and disjunctive counts.
+
+For each facet field the snapshot's postings become CSR-like arrays (documents grouped by value),
+so a filter is one fancy-index and a facet count is one `bincount` over the matching documents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.analysis import fold
+from index.postings import Snapshot
+from index.types import FacetValue
+
+
+class FacetField:
+    """Values of one facet over a snapshot: `docs[offsets[i]:offsets[i+1]]` hold value i."""
+
+    def __init__(self, snap: Snapshot, field: str) -> None:
+        self.values: list[str] = [v for v in snap.lexicon(field) if v]
+        parts = [snap.postings(field, v)[0] for v in self.values]
+        sizes = np.array([p.size for p in parts], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        self.vids = np.repeat(np.arange(len(self.values), dtype=np.int64), sizes)
+        self.index = {v: i for i, v in enumerate(self.values)}
+        self._squashed = [_squash(v) for v in self.values]
+
+    def docs_of(self, value: str) -> np.ndarray:
+        i = self.index.get(value)
+        if i is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.docs[self.offsets[i]:self.offsets[i + 1]]
+
+    def mask(self, n: int, values: tuple[str, ...]) -> np.ndarray:
+        """Documents having any of the values (OR within a facet)."""
+        out = np.zeros(n, dtype=bool)
+        for v in values:
+            out[self.docs_of(v)] = True
+        return out
+
+    def match(self, typed: str, prefix: bool = False) -> list[str]:
+        """Values matching what a user typed in a field prefix (diacritics, case and spaces ignored)."""
+        want = _squash(typed)
+        if not want:
+            return []
+        exact = [v for v, s in zip(self.values, self._squashed, strict=True) if s == want]
+        if exact:
+            return exact
+        if prefix:
+            return [v for v, s in zip(self.values, self._squashed, strict=True) if s.startswith(want)]
+        return [v for v, s in zip(self.values, self._squashed, strict=True) if want in s]
+
+    def counts(self, mask: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+        """Matching documents per value (or distinct story groups when collapsing)."""
+        hit = mask[self.docs]
+        if groups is None:
+            return np.bincount(self.vids[hit], minlength=len(self.values))
+        pairs = np.unique(self.vids[hit] * (int(groups.max(initial=0)) + 1) + groups[self.docs[hit]])
+        return np.bincount(pairs // (int(groups.max(initial=0)) + 1), minlength=len(self.values))
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def facet_values(field: FacetField, counts: np.ndarray, selected: tuple[str, ...], limit: int,
+                 by_value: bool = False) -> list[FacetValue]:
+    """Non-zero counts, biggest first (or by value for years and months); selected values always shown."""
+    nz = np.flatnonzero(counts)
+    if by_value:
+        order = sorted(nz.tolist(), key=lambda i: field.values[i], reverse=True)
+    else:
+        order = sorted(nz.tolist(), key=lambda i: (-int(counts[i]), field.values[i]))
+    if limit:
+        order = order[:limit]
+    out = [FacetValue(value=field.values[i], count=int(counts[i]), selected=field.values[i] in selected)
+           for i in order]
+    shown = {fv.value for fv in out}
+    for value in selected:
+        if value not in shown:
+            i = field.index.get(value)
+            out.append(FacetValue(value=value, count=int(counts[i]) if i is not None else 0, selected=True))
+    return out

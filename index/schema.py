@@ -1,0 +1,80 @@
+"""The Whoosh schema and the mapping from an `Article` to one index document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from crawler.article import Article
+from index import docrefs
+from index.analysis import SEP, exact_analyzer, folded_analyzer, values_analyzer, words_analyzer
+
+#: Facet fields: one indexed, stored field per facet, values joined with SEP.
+FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
+#: How much of a body is kept for snippets; longer bodies are still indexed whole.
+STORED_BODY_CHARS = 20_000
+SCHEMA_VERSION = "1"
+
+
+def make_schema() -> Schema:
+    """Exact and folded text fields, the underthesea words field, document keys and facets."""
+    facets = {name: TEXT(analyzer=values_analyzer(), phrase=False, stored=True, field_boost=1.0)
+              for name in FACET_FIELDS}
+    return Schema(
+        id=ID(stored=True, unique=True),
+        url=STORED(),
+        title=TEXT(analyzer=exact_analyzer(), phrase=False, stored=True),
+        title_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        body=TEXT(analyzer=exact_analyzer(), phrase=False),
+        body_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        text=STORED(),
+        words=TEXT(analyzer=words_analyzer(), phrase=False),
+        docs=TEXT(analyzer=values_analyzer(), phrase=False),
+        group=ID(stored=True, sortable=True),
+        published=ID(stored=True, sortable=True),
+        **facets,
+    )
+
+
+def _join(values: Any) -> str:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(str(v).replace(SEP, " ").strip(), None)
+    return SEP.join(k for k in seen if k)
+
+
+def article_to_doc(article: Article) -> dict[str, Any]:
+    """The index document for an article; unprocessed articles use their source's province."""
+    enr = article.enrichment
+    province = (enr.province if enr else None) or article.source_province or ""
+    documents = tuple(d.name for d in enr.documents) if enr else ()
+    published = article.published or ""
+    body = article.body
+    return {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "title_f": article.title,
+        "body": body,
+        "body_f": body,
+        "text": body[:STORED_BODY_CHARS],
+        "words": enr.words if enr else "",
+        "docs": _join(sorted(docrefs.article_keys(f"{article.title}\n{body}", documents))),
+        "group": article.republication_of or article.id,
+        "published": published,
+        "province": _join([province]),
+        "province_2025": _join([enr.province_2025 if enr else None]),
+        "model": _join(m.name for m in enr.models) if enr else "",
+        "theme": _join(enr.themes) if enr else "",
+        "document": _join(documents),
+        "year": published[:4] if published[:4].isdigit() else "",
+        "month": published[:7] if len(published) >= 7 and published[:4].isdigit() else "",
+        "source": _join([article.source]),
+    }
+
+
+def split_values(stored: str | None) -> tuple[str, ...]:
+    """Stored facet values back to a tuple."""
+    return tuple(v for v in (stored or "").split(SEP) if v)

@@ -1,0 +1,258 @@
+"""`SearchIndex`: open an index, search it (hits, total, facets), related stories and republications.
+
+One instance serves many requests: it keeps a per-snapshot `View` of cached arrays and picks up new
+commits or a swapped-in rebuild by itself (checked at most every `refresh_interval` seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from index import layout
+from index.analysis import fold_word
+from index.facets import facet_values
+from index.matching import Evaluator
+from index.query import Parsed, Text, parse
+from index.schema import split_values
+from index.snippets import snippet
+from index.suggest import restore_map, suggestion_for
+from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
+from index.view import View
+
+#: Facets a query may filter on or count: the UI's list plus the timeline's months.
+KNOWN_FACETS = (*FACETS, "month")
+
+
+class IndexMissing(FileNotFoundError):
+    """No index in the directory yet."""
+
+
+class SearchIndex:
+    """A reader over the live generation of an index directory; cheap to keep and reuse."""
+
+    def __init__(self, index_dir: Path, refresh_interval: float = 1.0) -> None:
+        self.index_dir = Path(index_dir)
+        self.refresh_interval = refresh_interval
+        self._lock = threading.RLock()
+        self._generation: Path | None = None
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._view: View | None = None
+        self._checked = 0.0
+        self._open()
+
+    @classmethod
+    def open(cls, path: Path | str, refresh_interval: float = 1.0) -> SearchIndex:
+        return cls(Path(path), refresh_interval)
+
+    def _open(self) -> None:
+        generation = layout.current_dir(self.index_dir)
+        if generation is None or not whoosh_index.exists_in(str(generation)):
+            raise IndexMissing(
+                f"Chưa có chỉ mục tìm kiếm trong {self.index_dir}. Hãy chạy `ct05 index` để tạo chỉ mục."
+            )
+        ix = whoosh_index.open_dir(str(generation))
+        old = self._searcher
+        self._ix, self._searcher, self._generation = ix, ix.searcher(), generation
+        self._view = None
+        self._checked = time.monotonic()
+        if old is not None:
+            old.close()
+
+    def refresh(self, force: bool = True) -> bool:
+        """Pick up new commits or a swapped-in rebuild; True when the view changed."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._checked < self.refresh_interval:
+                return False
+            self._checked = now
+            if layout.current_dir(self.index_dir) != self._generation:
+                self._open()
+                return True
+            if not self._searcher.up_to_date():
+                new = self._searcher.refresh()
+                if new is not self._searcher:
+                    self._searcher = new
+                    self._view = None
+                    return True
+            return False
+
+    @property
+    def view(self) -> View:
+        if self._view is None:
+            self._view = View(self._searcher)
+        return self._view
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def doc_count(self) -> int:
+        with self._lock:
+            self.refresh(force=False)
+            return self.view.snap.doc_count
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        """Hits, total and disjunctive facet counts; garbage text gives a message, never an error."""
+        started = time.perf_counter()
+        for name, _values in q.filters:
+            if name not in KNOWN_FACETS:
+                raise QueryError(f"Không có bộ lọc “{name}”. Các bộ lọc: {', '.join(KNOWN_FACETS)}.")
+        for name in q.facets:
+            if name not in KNOWN_FACETS:
+                raise QueryError(f"Không có nhóm “{name}”. Các nhóm: {', '.join(KNOWN_FACETS)}.")
+        if q.sort not in ("relevance", "newest", "oldest"):
+            raise QueryError(f"Không sắp xếp được theo “{q.sort}” (relevance, newest, oldest).")
+        with self._lock:
+            self.refresh(force=False)
+            result = self._search(q, self.view)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _search(self, q: SearchQuery, view: View) -> SearchResult:
+        parsed = parse(q.text)
+        messages = list(parsed.messages)
+        restored = restore_map(view, parsed)
+        live = view.snap.live
+        if parsed.node is None:
+            base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
+            if q.text.strip() and not messages:
+                messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
+        else:
+            ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored)
+            base, score = ev.evaluate(parsed.node)
+        if q.date_from or q.date_to:
+            base &= view.date_mask(q.date_from, q.date_to)
+        selected = {name: values for name, values in q.filters if values}
+        masks = {name: view.facet(name).mask(view.n, values) for name, values in selected.items()}
+        final = base.copy()
+        for m in masks.values():
+            final &= m
+        groups = view.groups if q.collapse else None
+        result = SearchResult(total=_count(final, groups))
+        for name in q.facets:
+            ctx = base.copy()
+            for other, m in masks.items():
+                if other != name:
+                    ctx &= m
+            field = view.facet(name)
+            result.facets[name] = facet_values(field, field.counts(ctx, groups), selected.get(name, ()),
+                                               q.facet_limit, by_value=name in ("year", "month"))
+        sort = q.sort if parsed.node is not None or q.sort != "relevance" else "newest"
+        result.hits = self._page(view, final, score, sort, q, parsed)
+        result.suggestion = suggestion_for(view, parsed, q.text, restored, result.total)
+        result.message = " ".join(messages) or None
+        return result
+
+    def _order(self, view: View, candidates: np.ndarray, score: np.ndarray, sort: str) -> np.ndarray:
+        dates = view.dates[candidates]
+        if sort == "newest":
+            keys = (-score[candidates], -dates)
+        elif sort == "oldest":
+            keys = (-score[candidates], np.where(dates > 0, dates, 99999999))
+        else:
+            keys = (-dates, -score[candidates])
+        return candidates[np.lexsort(keys)]
+
+    def _page(self, view: View, final: np.ndarray, score: np.ndarray, sort: str, q: SearchQuery,
+              parsed: Parsed) -> list[Hit]:
+        ordered = self._order(view, np.flatnonzero(final), score, sort)
+        copies: np.ndarray | None = None
+        if q.collapse and ordered.size:
+            groups = view.groups
+            _, first = np.unique(groups[ordered], return_index=True)
+            ordered = ordered[np.sort(first)]
+            copies = np.bincount(groups[final], minlength=int(groups.max()) + 1)
+        per_page = max(1, min(q.per_page, 200))
+        start = (max(1, q.page) - 1) * per_page
+        page = ordered[start:start + per_page]
+        terms = {fold_word(w) for w in parsed.positive_words()}
+        hits = []
+        for docnum in page.tolist():
+            reps = int(copies[view.groups[docnum]]) - 1 if copies is not None else 0
+            hits.append(self._hit(docnum, float(score[docnum]), terms, reps))
+        return hits
+
+    def _hit(self, docnum: int, score: float, terms: set[str], reps: int = 0) -> Hit:
+        f = self._searcher.stored_fields(docnum)
+        return Hit(
+            id=f["id"], url=f.get("url", ""), title=f.get("title", ""),
+            source=(split_values(f.get("source")) or ("",))[0],
+            province=(split_values(f.get("province")) or (None,))[0],
+            province_2025=(split_values(f.get("province_2025")) or (None,))[0],
+            published=f.get("published") or None, snippet=snippet(f.get("text", ""), terms), score=score,
+            models=split_values(f.get("model")), themes=split_values(f.get("theme")), republications=reps,
+        )
+
+    # -- related stories -----------------------------------------------------------------------
+
+    def _docnum(self, article_id: str) -> int | None:
+        ids = self.view.snap.postings("id", article_id)[0]
+        return int(ids[0]) if ids.size else None
+
+    def more_like_this(self, article_id: str, n: int = 5) -> list[Hit]:
+        """Stories sharing the article's most distinctive words (its own republications excluded)."""
+        from index.related import distinctive_words
+
+        with self._lock:
+            self.refresh(force=False)
+            view = self.view
+            docnum = self._docnum(article_id)
+            if docnum is None:
+                return []
+            stored = self._searcher.stored_fields(docnum)
+            words = distinctive_words(view.snap, f"{stored.get('title', '')}\n{stored.get('text', '')}")
+            if not words:
+                return []
+            ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask)
+            score = np.zeros(view.n, dtype=np.float32)
+            for w in words:
+                ev._eval(Text((w,)), score)
+            score[view.groups == view.groups[docnum]] = 0
+            score[~view.snap.live] = 0
+            top = np.argsort(-score, kind="stable")[: n * 3]
+            hits: list[Hit] = []
+            seen: set[int] = set()
+            for d in top.tolist():
+                if score[d] <= 0 or len(hits) >= n:
+                    break
+                if int(view.groups[d]) in seen:
+                    continue
+                seen.add(int(view.groups[d]))
+                hits.append(self._hit(d, float(score[d]), set(words)))
+            return hits
+
+    def republications(self, article_id: str) -> list[Hit]:
+        """The other copies of the article's story (original included), oldest first."""
+        with self._lock:
+            self.refresh(force=False)
+            view = self.view
+            docnum = self._docnum(article_id)
+            if docnum is None:
+                return []
+            same = np.flatnonzero((view.groups == view.groups[docnum]) & view.snap.live)
+            same = same[same != docnum]
+            same = same[np.argsort(np.where(view.dates[same] > 0, view.dates[same], 99999999), kind="stable")]
+            return [self._hit(int(d), 0.0, set()) for d in same]
+
+
+def _count(mask: np.ndarray, groups: np.ndarray | None) -> int:
+    if groups is None:
+        return int(mask.sum())
+    return int(np.unique(groups[mask]).size)

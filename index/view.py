@@ -1,0 +1,71 @@
+"""Everything derived from one index snapshot that searches reuse: facets, dates, story groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from index.facets import FacetField
+from index.postings import Snapshot
+from index.query import DateRange, Facet
+from index.schema import FACET_FIELDS
+
+
+def date_key(iso: str | None) -> int:
+    """"2023-06-20T02:30" → 20230620; unknown dates → 0."""
+    digits = (iso or "")[:10].replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+class View:
+    """A snapshot plus lazily built per-snapshot arrays. Rebuilt when the index changes."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.snap = Snapshot(searcher)
+        self.n = self.snap.n
+        self._facets: dict[str, FacetField] = {}
+        self._dates: np.ndarray | None = None
+        self._groups: np.ndarray | None = None
+        self.suggest_cache: dict[str, Any] = {}
+
+    def facet(self, name: str) -> FacetField:
+        if name not in self._facets:
+            if name not in FACET_FIELDS:
+                raise KeyError(name)
+            self._facets[name] = FacetField(self.snap, name)
+        return self._facets[name]
+
+    @property
+    def dates(self) -> np.ndarray:
+        if self._dates is None:
+            self._dates = np.fromiter((date_key(v) for v in self.snap.column("published")),
+                                      dtype=np.int64, count=self.n)
+        return self._dates
+
+    @property
+    def groups(self) -> np.ndarray:
+        """A small integer per story: an article and its republications share one."""
+        if self._groups is None:
+            keys = self.snap.column("group")
+            _, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+            self._groups = inverse.astype(np.int64).reshape(-1)
+        return self._groups
+
+    def date_mask(self, lo: str | None, hi: str | None) -> np.ndarray:
+        dates = self.dates
+        mask = dates > 0 if (lo or hi) else np.ones(self.n, dtype=bool)
+        if lo:
+            mask &= dates >= date_key(lo)
+        if hi:
+            mask &= dates <= date_key(hi)
+        return mask
+
+    def range_mask(self, node: DateRange) -> np.ndarray:
+        return self.date_mask(node.lo, node.hi)
+
+    def typed_facet_mask(self, node: Facet) -> np.ndarray:
+        """A field prefix such as tinh:yen_bai: every value the typed text names."""
+        field = self.facet(node.facet)
+        values = field.match(node.typed, prefix=node.facet in ("province", "province_2025", "year", "source"))
+        return field.mask(self.n, tuple(values))

@@ -1,0 +1,114 @@
+"""Search behaviour on a real index: documents, diacritics, facets, snippets, garbage."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler.article import Article
+from index.store import SearchIndex
+from index.types import QueryError, SearchQuery
+
+
+def _ids(idx: SearchIndex, text: str, n: int = 10, **kw: object) -> list[str]:
+    return [h.id for h in idx.search(SearchQuery(text=text, per_page=n, **kw)).hits]  # type: ignore[arg-type]
+
+
+def _ct05(articles: list[Article]) -> set[str]:
+    pat = re.compile(r"Chỉ thị (số )?05(?!/CT-TTg)|05-CT/TW")
+    return {a.id for a in articles if pat.search(a.title + " " + a.body) and not a.republication_of}
+
+
+def test_document_forms_find_the_ct05_stories(idx: SearchIndex, articles: list[Article]) -> None:
+    expected = _ct05(articles)
+    assert len(expected) >= 6
+    results = {q: set(_ids(idx, q, n=50)) for q in
+               ("chi thi 05", "Chỉ thị số 05-CT/TW", "CT05", "CT 05", "Chỉ thị 05", "chỉ thị số 05")}
+    for q, found in results.items():
+        assert expected <= found, q
+    first = results["chi thi 05"]
+    assert all(found == first for found in results.values())
+
+
+def test_other_issuer_ranks_low(idx: SearchIndex, articles: list[Article]) -> None:
+    ttg = [a.id for a in articles if "05/CT-TTg" in a.body and not _ct05([a])]
+    if not ttg:
+        pytest.skip("no 05/CT-TTg-only article in the fixture")
+    ranked = _ids(idx, "Chỉ thị 05", n=50)
+    ct05 = _ct05(articles)
+    assert all(ranked.index(t) > max(ranked.index(c) for c in ct05 if c in ranked) for t in ttg if t in ranked)
+
+
+def test_tone_placement_and_no_diacritics_same_top10(idx: SearchIndex) -> None:
+    a, b, c = (_ids(idx, q) for q in ("Đảng uỷ", "Đảng ủy", "dang uy"))
+    assert a and a == b == c
+
+
+def test_exact_diacritics_rank_first(idx: SearchIndex) -> None:
+    hits = idx.search(SearchQuery(text="đảng", per_page=5)).hits
+    assert hits and all("<mark>" in h.snippet for h in hits)
+
+
+def test_facet_counts_equal_hits_when_selected(idx: SearchIndex) -> None:
+    base = idx.search(SearchQuery(text="làm theo", facet_limit=0))
+    assert base.total > 0
+    for name, values in base.facets.items():
+        for fv in values:
+            sel = idx.search(SearchQuery(text="làm theo", filters=((name, (fv.value,)),), facet_limit=0))
+            assert sel.total == fv.count, (name, fv.value)
+
+
+def test_disjunctive_facets(idx: SearchIndex) -> None:
+    base = idx.search(SearchQuery(text="", facet_limit=0))
+    provinces = [fv.value for fv in base.facets["province"]][:2]
+    one = idx.search(SearchQuery(filters=(("province", provinces[:1]),), facet_limit=0))
+    both = idx.search(SearchQuery(filters=(("province", tuple(provinces)),), facet_limit=0))
+    assert both.total > one.total
+    # The selected facet keeps counting its other values.
+    assert {fv.value for fv in one.facets["province"]} == {fv.value for fv in base.facets["province"]}
+
+
+def test_unknown_facet_is_a_query_error(idx: SearchIndex) -> None:
+    with pytest.raises(QueryError, match="Không có"):
+        idx.search(SearchQuery(filters=(("color", ("red",)),)))
+
+
+@pytest.mark.parametrize("text", ['"dang uy', "*", "x" * 10_000, "và của là", ") OR (", "tinh:", "ngay:abc",
+                                  "AND NOT", "title:", '""', "đảng " * 3000])
+def test_garbage_never_raises(idx: SearchIndex, text: str) -> None:
+    result = idx.search(SearchQuery(text=text))
+    assert result.total >= 0
+
+
+def test_snippets_escape_article_markup(idx: SearchIndex) -> None:
+    for hit in idx.search(SearchQuery(text="đảng", per_page=50)).hits:
+        stripped = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped and ">" not in stripped
+
+
+def test_republications_collapse(idx: SearchIndex, articles: list[Article]) -> None:
+    copies = [a for a in articles if a.republication_of]
+    original = copies[0].republication_of
+    title = copies[0].title
+    hits = idx.search(SearchQuery(text=f'"{title[:40]}"')).hits
+    assert [h.republications for h in hits if h.id == original] == [2]
+    assert {h.id for h in idx.republications(original)} == {c.id for c in copies}
+    collapsed = idx.search(SearchQuery(text=f'"{title[:40]}"'))
+    flat = idx.search(SearchQuery(text=f'"{title[:40]}"', collapse=False))
+    assert flat.total == collapsed.total + 2 == len(flat.hits)
+
+
+def test_field_prefixes_and_dates(idx: SearchIndex) -> None:
+    res = idx.search(SearchQuery(text="tinh:yen_bai", facet_limit=0))
+    assert res.total > 0 and all(h.province == "Yên Bái" for h in res.hits)
+    dated = idx.search(SearchQuery(text="ngay:2023..2024", sort="oldest", per_page=100))
+    assert dated.hits and all("2023" <= (h.published or "")[:4] <= "2024" for h in dated.hits)
+    newest = idx.search(SearchQuery(text="", sort="newest", per_page=100)).hits
+    dates = [h.published or "" for h in newest]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_more_like_this(idx: SearchIndex, articles: list[Article]) -> None:
+    related = idx.more_like_this(articles[1].id, n=5)
+    assert related and all(h.id != articles[1].id for h in related)
