@@ -81,7 +81,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
-        process = CrawlerProcess(scrapy_settings(data, sites, jobdir, polite), install_root_handler=True)
+        process = CrawlerProcess(scrapy_settings(data, sites, jobdir, polite))
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)

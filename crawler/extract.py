@@ -34,7 +34,7 @@ _BODY_GUESSES = ("[itemprop=articleBody]", ".article-body", ".article-content", 
                  ".content-detail", ".news-content", ".post-content", ".entry-content", "#content-detail")
 _DATE_ATTR = re.compile(r"date|time|publish|ngay|byline|meta|post-info", re.IGNORECASE)
 _AUTHOR_ATTR = re.compile(r"author|tac-gia|byline", re.IGNORECASE)
-_DATELINE = re.compile(r"^\((?P<tag>[A-ZĐ][A-ZĐ0-9.]{1,11})\)\s*[-–—:]\s*")
+_DATELINE = re.compile(r"^\((?P<tag>[A-ZĐ][A-ZĐ0-9.]{1,11})\)\s*[-–—:]\s*|^(?P<bare>[A-ZĐ]{2,5}) [-–—] (?=\S)")
 _GENERIC_DATELINES = ("TTXVN", "VOV", "VNA")
 
 
@@ -70,6 +70,8 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> Article | None:
         ht.drop_elements(body_el, ())
         paras = ht.clean_paragraphs(ht.paragraphs(body_el))
     else:
+        if not _looks_like_article(root, meta, date_source):
+            return None
         paras = _trafilatura_paragraphs(text, url)
     if author:
         paras = [p for p in paras if p != author]
@@ -80,6 +82,9 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> Article | None:
     title, title_source = _title(root, title_el, meta, site, paras)
     if not title:
         return None
+    if title_source != "lead" and paras and paras[0] == title:  # the headline repeated inside the body
+        paras = paras[1:]
+        body = "\n\n".join(paras)
     extra = {k: v for k, v in (("og:image", meta.get("og:image")), ("section", meta.get("article:section")),
                                ("title_source", title_source)) if v}
     return Article(
@@ -88,6 +93,18 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> Article | None:
         published=date_value, published_source=date_source, author=author or meta.get("author"),
         dateline=dateline, extra=tuple(sorted(extra.items())),
     )
+
+
+def _looks_like_article(root: html.HtmlElement, meta: dict[str, str], date_source: str) -> bool:
+    """Without site rules: some sign that the page is one story, not a listing or a home page."""
+    items = 0
+    for li in root.iter("li"):
+        if li.find(".//a") is not None and len(ht.normalize_text(li.text_content())) > 80:
+            items += 1
+    if items >= 8:
+        return False  # a list of teasers: a listing page
+    return (meta.get("og:type") == "article" or "ld:type" in meta or root.find(".//article") is not None
+            or date_source in ("metadata", "byline"))
 
 
 def _select_one(root: html.HtmlElement, selector: str | None) -> html.HtmlElement | None:
@@ -205,7 +222,7 @@ def _strip_dateline(paras: list[str], site: Site | None) -> tuple[str | None, li
             return tag, _replace_first(paras, first[match.end():])
     match = _DATELINE.match(first)
     if match:
-        return match["tag"], _replace_first(paras, first[match.end():])
+        return match["tag"] or match["bare"], _replace_first(paras, first[match.end():])
     return None, paras
 
 
@@ -235,7 +252,9 @@ def _title(root: html.HtmlElement, title_el: html.HtmlElement | None, meta: dict
             if head and (tail in site_names or len(tail) < 40):
                 text = head
                 break
-        if text and text not in site_names and (site is None or text != site.name):
+        # A <title> without a separator and no headline on the page is the site's name.
+        has_sep = any(sep in ht.normalize_text(page_title.text_content()) for sep in (" - ", " | ", " – "))
+        if text and text not in site_names and has_sep:
             return text, "html-title"
     # No headline anywhere (some CMS pages show none): the lead's first sentence stands in.
     lead = paras[0] if paras else ""

@@ -64,6 +64,7 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         "LOG_FILE": str(logs / f"crawl-{time.strftime('%Y%m%d-%H%M%S')}.log"),
         "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "INFO",
+        "LOG_INSTALL_ROOT_HANDLER": True,
         "LOGSTATS_INTERVAL": 30.0,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DEPTH_LIMIT": 0,  # the spider bounds listing depth and page counts per site itself

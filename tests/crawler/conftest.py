@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,15 @@ def crawl_args(mirror: MirrorServer) -> dict[str, Any]:
     return mirror_args(mirror)
 
 
-def mirror_page(site: str, path: str, base: str = "http://127.0.0.1:8000") -> bytes:
+def _mirror_page(site: str, path: str, base: str = "http://127.0.0.1:8000") -> bytes:
     """A saved mirror page as the server would send it at `base`."""
     file = SITE_DIR / site / path.lstrip("/")
     if file.is_dir():
         file = file / "index.html"
     return file.read_bytes().replace(b"{{BASE}}", base.encode())
+
+
+@pytest.fixture(scope="session")
+def mirror_page() -> Callable[..., bytes]:
+    """`mirror_page(site, path)`: a saved mirror page's bytes as served at http://127.0.0.1:8000."""
+    return _mirror_page
