@@ -1,1 +1,73 @@
-"""ct05: text mining and news-archive search for Chỉ thị 05-CT/TW provincial news."""
+"""ct05: text mining and news-archive search for Chỉ thị 05-CT/TW provincial news.
+
+This module holds the Flask app factory of the web UI: `create_app(test_config)` reads the
+configuration, registers one blueprint per page family and the security headers.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, Response, g
+
+#: Content-Security-Policy: only our own assets; inline styles and scripts are never needed.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _default_config() -> dict[str, Any]:
+    return {
+        "DATA_DIR": os.environ.get("CT05_DATA_DIR") or "data",
+        "ADMIN_PASSWORD": os.environ.get("CT05_ADMIN_PASSWORD") or None,
+        # A random key per process is fine: only the admin login lives in the session.
+        "SECRET_KEY": os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32),
+        "MAX_QUERY_LENGTH": 500,
+        "PER_PAGE": 20,
+        "MAX_PER_PAGE": 100,
+        "MAX_PAGE": 500,
+        "EXPORT_LIMIT": 100_000,
+        "FEED_SIZE": 50,
+        "SEARCH_CACHE_SIZE": 512,
+        "SEARCH_CACHE_SECONDS": 15.0,
+        "PHRASES_SAMPLE": 1000,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Strict",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app. `test_config` overrides the defaults (DATA_DIR, ADMIN_PASSWORD, …)."""
+    app = Flask(__name__)
+    app.config.from_mapping(_default_config())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from webui import admin, api, articles, errors, export, feed, models, phrases, provinces, search
+    from webui.helpers import register_template_helpers
+    from webui.resources import close_request_resources
+
+    for module in (search, articles, models, provinces, phrases, admin, export, feed, api):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+    register_template_helpers(app)
+    app.teardown_appcontext(close_request_resources)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "admin" in (g.get("endpoint_family") or ""):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app

@@ -1,0 +1,162 @@
+"""Quản trị: crawl runs and per-site errors, and a button that starts a crawl in a background process.
+
+Login is a form with a CSRF token (HTTP Basic would let a forged cross-site POST start crawls).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from webui.resources import data_dir, get_archive
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+F = TypeVar("F", bound=Callable[..., Any])
+_FAILURES: dict[str, list[float]] = {}
+
+
+def password() -> str | None:
+    return current_app.config.get("ADMIN_PASSWORD") or None
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not hmac.compare_digest(sent, str(session.get("csrf", ""))):
+        abort(400)
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        g.endpoint_family = "admin"
+        if password() is None:
+            return render_template("admin_disabled.html", title="Quản trị"), 403
+        if not session.get("admin"):
+            return redirect(url_for("admin.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
+def _throttled(addr: str) -> bool:
+    """At most 5 failed logins per minute per address: slows down password guessing."""
+    now = time.monotonic()
+    recent = [t for t in _FAILURES.get(addr, []) if now - t < 60]
+    _FAILURES[addr] = recent
+    return len(recent) >= 5
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    g.endpoint_family = "admin"
+    if password() is None:
+        return render_template("admin_disabled.html", title="Quản trị"), 403
+    error = None
+    if request.method == "POST":
+        check_csrf()
+        addr = request.remote_addr or "?"
+        if _throttled(addr):
+            error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
+        elif hmac.compare_digest(request.form.get("password", "").encode(), str(password()).encode()):
+            session.clear()
+            session["admin"] = True
+            csrf_token()
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
+        else:
+            _FAILURES.setdefault(addr, []).append(time.monotonic())
+            error = "Mật khẩu không đúng."
+    return render_template("admin_login.html", csrf=csrf_token(), error=error, title="Đăng nhập quản trị")
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    check_csrf()
+    session.clear()
+    return redirect(url_for("search.search"))
+
+
+def site_list() -> list[Any]:
+    """The crawler's site registry, or nothing if it cannot be read."""
+    try:
+        from crawler.sites import load_sites
+
+        return list(load_sites().values())
+    except Exception:  # another team's registry: show the page without the list rather than fail
+        current_app.logger.exception("cannot load the site registry")
+        return []
+
+
+def site_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per-site figures of one run, whatever shape the crawler gives them (dict of site → stats)."""
+    stats = run.get("stats") or {}
+    sites = stats.get("sites") or stats.get("per_site") or {}
+    rows = []
+    if isinstance(sites, dict):
+        for site, values in sorted(sites.items()):
+            values = values if isinstance(values, dict) else {"giá trị": values}
+            errors = values.get("errors") or values.get("error_count") or 0
+            rows.append({"site": site, "values": values, "errors": errors})
+    return rows
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    archive = get_archive()
+    runs = archive.runs(30)
+    for run in runs:
+        run["sites"] = site_rows(run)
+    job = current_app.extensions.get("ct05.crawl_job")
+    running = job is not None and _alive(job)
+    return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
+                           total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị")
+
+
+def _alive(job: Any) -> bool:
+    for attr in ("is_alive", "poll"):
+        fn = getattr(job, attr, None)
+        if callable(fn):
+            value = fn()
+            return bool(value) if attr == "is_alive" else value is None
+    return False
+
+
+@bp.post("/crawl")
+@login_required
+def start_crawl() -> Response:
+    """Start a crawl of one site or all, in a background subprocess; the run shows up in the table."""
+    check_csrf()
+    site = request.form.get("site", "").strip()
+    known = {s.id for s in site_list()}
+    if site and site not in known:
+        flash("Trang tin không có trong danh mục.", "error")
+        return redirect(url_for("admin.dashboard"))
+    job = current_app.extensions.get("ct05.crawl_job")
+    if job is not None and _alive(job):
+        flash("Một lượt thu thập đang chạy; hãy chờ nó xong.", "error")
+        return redirect(url_for("admin.dashboard"))
+    try:
+        from crawler.crawl import crawl_in_subprocess
+
+        job = crawl_in_subprocess(data_dir=data_dir(), site_ids=[site] if site else None)
+    except Exception as exc:  # show the reason to the admin instead of a 500
+        current_app.logger.exception("cannot start crawl")
+        flash(f"Không khởi động được lượt thu thập: {exc}", "error")
+        return redirect(url_for("admin.dashboard"))
+    current_app.extensions["ct05.crawl_job"] = job
+    flash(f"Đã bắt đầu thu thập {'trang ' + site if site else 'tất cả các trang'}.", "ok")
+    return redirect(url_for("admin.dashboard"))

@@ -1,0 +1,112 @@
+"""Server-rendered inline SVG charts (no script, so a strict CSP holds); every label is escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from markupsafe import Markup, escape
+
+#: Dates every Chỉ thị 05 story is read against.
+MILESTONES = (
+    ("2016-05-15", "Chỉ thị 05-CT/TW (15/5/2016)"),
+    ("2021-05-18", "Kết luận 01-KL/TW (18/5/2021)"),
+)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every YYYY-MM from first to last inclusive."""
+    y, m = int(first[:4]), int(first[5:7])
+    ly, lm = int(last[:4]), int(last[5:7])
+    out = []
+    while (y, m) <= (ly, lm):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def fill_months(counts: dict[str, int], first: str | None = None, last: str | None = None) -> list[tuple[str, int]]:
+    """Monthly series with zero months filled in."""
+    keys = sorted(k for k in counts if len(k) >= 7 and k[:4].isdigit() and k[5:7].isdigit())
+    if not keys:
+        return []
+    months = month_range(first or keys[0], last or keys[-1])
+    return [(m, counts.get(m, 0)) for m in months]
+
+
+def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None = None,
+                title: str = "Số bài theo tháng") -> Markup:
+    """A bar chart of articles per month, with the Chỉ thị 05 milestones and every 19/5 marked."""
+    if not series:
+        return Markup("")
+    width, height, left, bottom, top = 720.0, 180.0, 34.0, 22.0, 14.0
+    n = len(series)
+    peak = max(c for _, c in series) or 1
+    step = (width - left - 4) / n
+    bar = max(1.0, step * 0.8)
+    plot_h = height - bottom - top
+    months = [m for m, _ in series]
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}"/>',
+        f'<text class="tick" x="{left - 4}" y="{top + 4}" text-anchor="end">{peak}</text>',
+        f'<text class="tick" x="{left - 4}" y="{height - bottom}" text-anchor="end">0</text>',
+    ]
+
+    def x_of(month: str, day: int = 15) -> float | None:
+        if month not in months:
+            return None
+        return left + months.index(month) * step + step * (day - 1) / 31
+
+    # 19/5 every year (President Hồ Chí Minh's birthday), then the two directives on top.
+    for year in sorted({m[:4] for m in months}):
+        x = x_of(f"{year}-05", 19)
+        if x is not None:
+            parts.append(f'<line class="may19" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - bottom}">'
+                         f"<title>19/5/{year}: kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh</title></line>")
+    for day, label in MILESTONES:
+        x = x_of(day[:7], int(day[8:10]))
+        if x is not None:
+            parts.append(f'<line class="milestone" x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - bottom}">'
+                         f"<title>{escape(label)}</title></line>")
+            parts.append(f'<text class="milestone-label" x="{x + 3:.1f}" y="{top - 2}">{escape(label.split(" (")[0])}'
+                         "</text>")
+    for i, (month, count) in enumerate(series):
+        h = plot_h * count / peak
+        x = left + i * step + (step - bar) / 2
+        tip = f"{month[5:7]}/{month[:4]}: {count} bài"
+        rect = (f'<rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}">'
+                f"<title>{escape(tip)}</title></rect>")
+        if link and count:
+            rect = f'<a href="{escape(link(month))}">{rect}</a>'
+        parts.append(rect)
+    years = sorted({m[:4] for m in months})
+    every = max(1, len(years) // 10)
+    for k, year in enumerate(years):
+        x = x_of(f"{year}-01", 1) if f"{year}-01" in months else x_of(months[0], 1)
+        if x is not None and k % every == 0:
+            parts.append(f'<text class="tick" x="{x:.1f}" y="{height - 6}">{escape(year)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def sparkline(values: Iterable[int], label: str = "") -> Markup:
+    """A tiny line of counts (per year or month) for tables."""
+    vals = list(values)
+    if not vals:
+        return Markup("")
+    width, height = 100.0, 22.0
+    peak = max(vals) or 1
+    step = width / max(1, len(vals) - 1)
+    points = " ".join(f"{i * step:.1f},{height - 2 - (height - 4) * v / peak:.1f}" for i, v in enumerate(vals))
+    if len(vals) == 1:
+        points = f"0,{height - 2 - (height - 4):.1f} {width},{height - 2 - (height - 4):.1f}"
+    return Markup(f'<svg class="spark" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+                  f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(label)}</title>'
+                  f'<polyline points="{points}"/></svg>')
+
+
+def year_series(first: date, last: date, counts: dict[str, int]) -> list[int]:
+    return [counts.get(str(y), 0) for y in range(first.year, last.year + 1)]

@@ -1,0 +1,45 @@
+"""Atom feed of any search (/feed?q=…&province=…): a subscription to "new stories matching this"."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from webui.helpers import FACET_LABELS, plain_snippet
+from webui.params import parse_search, query_args
+from webui.resources import search as run_search
+
+bp = Blueprint("feed", __name__)
+
+
+def atom_date(value: str | None) -> str:
+    """ISO local time (Asia/Ho_Chi_Minh) → RFC 3339 with its +07:00 offset."""
+    if not value:
+        return "1970-01-01T00:00:00Z"
+    text = value[:19] if len(value) >= 19 else value[:10] + "T00:00:00"
+    return text + ("" if value.endswith("Z") or "+" in value[10:] else "+07:00")
+
+
+@bp.get("/feed")
+def feed() -> Response:
+    """The newest matching articles, newest first, as Atom 1.0."""
+    query = parse_search(request.args)
+    query = dataclasses.replace(query, sort="newest", page=1, per_page=int(current_app.config["FEED_SIZE"]),
+                                facets=())
+    result = run_search(query)
+    args = query_args(query)
+    parts = [query.text] if query.text else []
+    parts += [f"{FACET_LABELS.get(k, k)}: {', '.join(v)}" for k, v in query.filters]
+    title = "CT05 – tin mới" + (f": {' · '.join(parts)}" if parts else "")
+    search_link = url_for("search.search", _external=True) + ("?" + urlencode(args) if args else "")
+    self_link = url_for("feed.feed", _external=True) + ("?" + urlencode(args) if args else "")
+    feed_id = "urn:ct05:feed:" + hashlib.sha1(urlencode(sorted(args)).encode()).hexdigest()[:16]
+    updated = max((atom_date(h.published) for h in result.hits), default=datetime.now(UTC).isoformat())
+    body = render_template("feed.xml", title=title, hits=result.hits, search_link=search_link,
+                           self_link=self_link, feed_id=feed_id, updated=updated, atom_date=atom_date,
+                           plain=plain_snippet)
+    return Response(body, mimetype="application/atom+xml")

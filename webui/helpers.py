@@ -1,0 +1,131 @@
+"""Template helpers: Vietnamese labels, dates and numbers, safe snippets, URLs that toggle a facet."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
+from markupsafe import Markup, escape
+
+FACET_LABELS = {
+    "province": "Tỉnh, thành (trước 7/2025)",
+    "province_2025": "Tỉnh, thành (từ 7/2025)",
+    "model": "Mô hình điển hình",
+    "theme": "Chủ đề",
+    "document": "Văn bản",
+    "year": "Năm",
+    "source": "Nguồn",
+    "month": "Tháng",
+}
+SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+DATE_SOURCE_LABELS = {
+    "metadata": "thẻ metadata của trang",
+    "byline": "dòng ngày giờ trong bài",
+    "url": "địa chỉ URL của bài",
+    "import": "dữ liệu nhập vào",
+    "none": "không xác định được",
+}
+_MARK = re.compile(r"(</?mark>)", re.IGNORECASE)
+
+
+def safe_snippet(snippet: str | None) -> Markup:
+    """Re-escape a snippet, keeping only <mark> tags: the index says it escapes, we do not rely on it."""
+    parts = _MARK.split(snippet or "")
+    out = []
+    for part in parts:
+        low = part.lower()
+        if low in ("<mark>", "</mark>"):
+            out.append(low)
+        else:
+            out.append(str(escape(html.unescape(part))))
+    text = "".join(out)
+    # Balance marks so a truncated snippet cannot leave the rest of the page highlighted.
+    text += "</mark>" * max(0, text.count("<mark>") - text.count("</mark>"))
+    return Markup(text)
+
+
+def plain_snippet(snippet: str | None) -> str:
+    """The snippet as plain text (CSV, feeds)."""
+    return html.unescape(_MARK.sub("", snippet or ""))
+
+
+def vn_date(value: str | None, with_time: bool = False) -> str:
+    """ISO date(time) → dd/mm/yyyy (Vietnamese order)."""
+    if not value or len(value) < 10:
+        return "không rõ ngày"
+    text = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    if with_time and len(value) >= 16 and value[11:16] != "00:00":
+        text += f" {value[11:16]}"
+    return text
+
+
+def vn_month(value: str) -> str:
+    """YYYY-MM → mm/yyyy."""
+    return f"{value[5:7]}/{value[:4]}" if len(value) >= 7 else value
+
+
+def vn_number(value: int | float | None) -> str:
+    """Vietnamese thousands separator: 12.345."""
+    if value is None:
+        return "–"
+    return f"{int(value):,}".replace(",", ".")
+
+
+def current_args() -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.args.items(multi=True)]
+
+
+def url_with(endpoint: str | None = None, drop: tuple[str, ...] = ("page",), **changes: Any) -> str:
+    """The current URL with some parameters replaced (None removes them); `page` is reset by default."""
+    args = [(k, v) for k, v in current_args() if k not in changes and k not in drop]
+    for key, value in changes.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        args.extend((key, str(v)) for v in values)
+    base = url_for(endpoint or request.endpoint or "search.search", **(request.view_args or {}))
+    return base + ("?" + urlencode(args) if args else "")
+
+
+def toggle_url(facet: str, value: str, endpoint: str | None = None) -> str:
+    """The current URL with one facet value added or removed (multi-select, page reset)."""
+    args = [(k, v) for k, v in current_args() if k != "page"]
+    if (facet, value) in args:
+        args.remove((facet, value))
+    else:
+        args.append((facet, value))
+    base = url_for(endpoint or request.endpoint or "search.search", **(request.view_args or {}))
+    return base + ("?" + urlencode(args) if args else "")
+
+
+def search_url(**params: Any) -> str:
+    """A search-page URL for the given parameters (lists give repeated parameters)."""
+    args: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        args.extend((key, str(v)) for v in values)
+    return url_for("search.search") + ("?" + urlencode(args) if args else "")
+
+
+def pages(current: int, last: int, width: int = 2) -> list[int | None]:
+    """Page numbers to show: first, last, a window around the current page; None is a gap."""
+    shown = sorted({1, last, *range(max(1, current - width), min(last, current + width) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and isinstance(out[-1], int) and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(snippet=safe_snippet, vn_date=vn_date, vn_month=vn_month, num=vn_number)
+    app.jinja_env.globals.update(
+        FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
+        url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages,
+    )

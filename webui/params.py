@@ -1,0 +1,106 @@
+"""Request parameters → `SearchQuery`, validated; a bad parameter raises `ParamError` (shown as a 400)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from index.types import FACETS, SORTS, SearchQuery
+
+#: Parameters every search-like page accepts (the search page, the API, exports, feeds, phrases).
+SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", *FACETS})
+SORT_ALIASES = {"date": "newest", "moi-nhat": "newest", "cu-nhat": "oldest", "lien-quan": "relevance"}
+MAX_VALUES = 50
+MAX_VALUE_LENGTH = 300
+_YEAR = re.compile(r"^\d{4}$")
+
+
+class ParamError(ValueError):
+    """A request parameter that cannot be used; the message is in Vietnamese, for the user."""
+
+
+def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParamError(f"Tham số “{name}” phải là số nguyên.") from None
+    if not low <= value <= high:
+        raise ParamError(f"Tham số “{name}” phải nằm trong khoảng {low}–{high}.")
+    return value
+
+
+def _date(args: MultiDict[str, str], name: str) -> str | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise ParamError(f"Ngày “{name}” không hợp lệ (dạng YYYY-MM-DD, ví dụ 2021-05-18).") from None
+
+
+def check_known(args: MultiDict[str, str], allowed: Iterable[str]) -> None:
+    """Reject parameters the page does not know (a misspelt facet must not be silently ignored)."""
+    known = set(allowed)
+    for name in args:
+        if name not in known:
+            raise ParamError(f"Tham số không được hỗ trợ: “{name[:40]}”.")
+
+
+def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_page: int | None = None,
+                 max_per_page: int | None = None, facets: tuple[str, ...] = FACETS,
+                 facet_limit: int = 30) -> SearchQuery:
+    """Build the query a search-like page asked for, or raise `ParamError`."""
+    cfg = current_app.config
+    check_known(args, SEARCH_PARAMS | set(extra))
+    text = args.get("q", "")
+    if len(text) > int(cfg["MAX_QUERY_LENGTH"]):
+        raise ParamError(f"Câu truy vấn quá dài (tối đa {cfg['MAX_QUERY_LENGTH']} ký tự).")
+    text = " ".join(text.split())
+    sort = args.get("sort", "").strip() or ("relevance" if text else "newest")
+    sort = SORT_ALIASES.get(sort, sort)
+    if sort not in SORTS:
+        raise ParamError("Cách sắp xếp không hợp lệ (relevance, newest hoặc oldest).")
+    size = _int(args, "per_page", per_page or int(cfg["PER_PAGE"]), 1, max_per_page or int(cfg["MAX_PER_PAGE"]))
+    page = _int(args, "page", 1, 1, int(cfg["MAX_PAGE"]))
+    date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("“Từ ngày” phải trước “đến ngày”.")
+    filters: list[tuple[str, tuple[str, ...]]] = []
+    for facet in FACETS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet) if v.strip()))
+        if not values:
+            continue
+        if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
+            raise ParamError(f"Quá nhiều hoặc quá dài giá trị cho bộ lọc “{facet}”.")
+        if facet == "year" and not all(_YEAR.match(v) for v in values):
+            raise ParamError("Năm phải có dạng 4 chữ số, ví dụ 2021.")
+        filters.append((facet, values))
+    collapse = args.get("collapse", "1").strip() not in ("0", "false", "no")
+    return SearchQuery(text=text, filters=tuple(filters), date_from=date_from, date_to=date_to, sort=sort,
+                       page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse)
+
+
+def query_args(query: SearchQuery) -> list[tuple[str, str]]:
+    """The URL parameters that reproduce a query (page and per_page left out)."""
+    out: list[tuple[str, str]] = []
+    if query.text:
+        out.append(("q", query.text))
+    for facet, values in query.filters:
+        out.extend((facet, v) for v in values)
+    if query.date_from:
+        out.append(("date_from", query.date_from))
+    if query.date_to:
+        out.append(("date_to", query.date_to))
+    if query.sort != ("relevance" if query.text else "newest"):
+        out.append(("sort", query.sort))
+    if not query.collapse:
+        out.append(("collapse", "0"))
+    return out

@@ -1,0 +1,92 @@
+"""Từ khóa nổi bật: the most frequent segmented phrases of the current result set, minus boilerplate."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+
+from index.types import SearchQuery
+from webui.params import parse_search, query_args
+from webui.resources import get_archive, get_index
+
+bp = Blueprint("phrases", __name__)
+
+#: Words every Chỉ thị 05 article repeats ("học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+#: "Chỉ thị 05-CT/TW của Bộ Chính trị") and connectives: they say nothing about one result set.
+STOPLIST = frozenset("""
+học_tập làm_theo tư_tưởng đạo_đức phong_cách hồ_chí_minh chỉ_thị bộ_chính_trị đẩy_mạnh tấm_gương
+chủ_tịch bác_hồ ct/tw 05-ct/tw thực_hiện triển_khai tổ_chức hoạt_động công_tác trong_đó bên_cạnh
+tuy_nhiên đồng_thời cùng_với hiện_nay thời_gian vừa_qua góp_phần nhằm thông_qua theo_đó do_đó vì_vậy
+bởi_vì như_vậy ngoài_ra các_cấp nội_dung kết_quả tham_gia thường_xuyên tích_cực hiệu_quả quan_tâm
+nhiều_hơn trở_thành không_chỉ mà_còn của_mình có_thể cần_phải phải_có đã_được đang_được sẽ_được
+trên_địa_bàn địa_bàn địa_phương đơn_vị cơ_quan năm_học hằng_năm hàng_năm ngày_càng việc_làm
+""".split())
+_WORD = re.compile(r"^[^\W\d_][\w./-]*_[\w_./-]+$")
+
+
+def phrase_counts(texts: Iterable[str], limit: int = 100) -> list[dict[str, Any]]:
+    """Count multi-syllable words ("_"-joined) per occurrence and per article, boilerplate excluded."""
+    total: Counter[str] = Counter()
+    docs: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        seen: set[str] = set()
+        for token in text.split():
+            token = token.strip(".,;:!?\"'“”()[]…")
+            if not _WORD.match(token):
+                continue
+            key = token.lower()
+            if key in STOPLIST:
+                continue
+            total[key] += 1
+            forms.setdefault(key, Counter())[token] += 1
+            seen.add(key)
+        docs.update(seen)
+    out = []
+    for key, count in total.most_common(limit):
+        form = forms[key].most_common(1)[0][0]
+        out.append({"phrase": form.replace("_", " "), "token": form, "count": count, "articles": docs[key]})
+    return out
+
+
+def sample_ids(query: SearchQuery, limit: int) -> tuple[list[str], int]:
+    """Ids of the best `limit` articles of the result set, and the result set's size."""
+    idx = get_index()
+    ids: list[str] = []
+    page, total = 1, 0
+    while len(ids) < limit:
+        res = idx.search(dataclasses.replace(query, page=page, per_page=min(200, limit), facets=()))
+        total = res.total
+        ids.extend(h.id for h in res.hits)
+        if not res.hits or page * min(200, limit) >= res.total:
+            break
+        page += 1
+    return ids[:limit], total
+
+
+def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
+    sample = int(current_app.config["PHRASES_SAMPLE"])
+    ids, total = sample_ids(query, sample)
+    archive = get_archive()
+    texts = []
+    for article_id in ids:
+        art = archive.get(article_id)
+        if art is not None and art.enrichment is not None and art.enrichment.words:
+            texts.append(art.enrichment.words)
+    return {"total": total, "sampled": len(ids), "with_words": len(texts), "phrases": phrase_counts(texts, limit)}
+
+
+@bp.get("/phrases")
+def phrases() -> str:
+    """The top phrases page: a table of phrases with counts, each a link that narrows the search."""
+    query = parse_search(request.args)
+    data = phrases_for(query)
+    base_q = query.text
+    peak = max((p["count"] for p in data["phrases"]), default=1)
+    return render_template("phrases.html", data=data, query=query, base_q=base_q, peak=peak,
+                           args=query_args(query), title="Từ khóa nổi bật")

@@ -1,0 +1,111 @@
+"""Tỉnh (one page per province) and Độ phủ (coverage: provinces × years, gaps shown)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from index.types import SearchQuery
+from webui.charts import fill_months, month_chart, sparkline
+from webui.helpers import search_url
+from webui.params import ParamError, parse_search
+from webui.resources import search as run_search
+
+bp = Blueprint("provinces", __name__)
+
+
+def era_facet(era: str) -> str:
+    """`province` (63, at publication time) or `province_2025` (34, after the 1 July 2025 merger)."""
+    if era in ("", "2016", "63"):
+        return "province"
+    if era in ("2025", "34"):
+        return "province_2025"
+    raise ParamError("Tham số “era” chỉ nhận 2016 (63 tỉnh) hoặc 2025 (34 tỉnh).")
+
+
+def all_names(facet: str) -> tuple[list[str], bool]:
+    """Every province of the era, and whether the full official list was available."""
+    try:
+        from nlp.provinces import all_provinces, all_provinces_2025
+    except ImportError:
+        return [], False
+    try:
+        names = all_provinces_2025() if facet == "province_2025" else all_provinces()
+    except Exception:  # the gazetteer is another team's code: degrade to the facet values
+        return [], False
+    return [str(getattr(n, "name", n)) for n in names], True
+
+
+def coverage_table(base: SearchQuery, era: str = "") -> dict[str, Any]:
+    """Article counts per province and year; provinces with no article in a year are counted as 0."""
+    facet = era_facet(era)
+    overall = run_search(dataclasses.replace(base, page=1, per_page=1, facets=(facet, "year"), facet_limit=0))
+    years = sorted(v.value for v in overall.facets.get("year", []))
+    totals = {v.value: v.count for v in overall.facets.get(facet, [])}
+    cells: dict[str, dict[str, int]] = {}
+    for year in years:
+        filters = tuple(f for f in base.filters if f[0] != "year") + (("year", (year,)),)
+        res = run_search(dataclasses.replace(base, filters=filters, page=1, per_page=1, facets=(facet,),
+                                             facet_limit=0))
+        for v in res.facets.get(facet, []):
+            cells.setdefault(v.value, {})[year] = v.count
+    names, official = all_names(facet)
+    extra = sorted(n for n in totals if n not in names)
+    rows = []
+    for name in [*names, *extra]:
+        per_year = {y: cells.get(name, {}).get(y, 0) for y in years}
+        rows.append({"province": name, "total": totals.get(name, 0), "years": per_year,
+                     "missing_years": [y for y in years if not per_year[y]]})
+    return {
+        "era": "2025" if facet == "province_2025" else "2016",
+        "facet": facet,
+        "official_list": official,
+        "years": years,
+        "total": overall.total,
+        "rows": rows,
+        "provinces_without_articles": [r["province"] for r in rows if not r["total"]],
+    }
+
+
+@bp.get("/provinces")
+def index() -> str:
+    """All provinces with their article counts, largest first."""
+    query = parse_search(request.args, extra=("era",), per_page=1)
+    table = coverage_table(query, request.args.get("era", ""))
+    rows = sorted(table["rows"], key=lambda r: (-r["total"], r["province"]))
+    peak = max((r["total"] for r in rows), default=0) or 1
+    return render_template("provinces.html", table=table, rows=rows, peak=peak, query=query,
+                           title="Tỉnh, thành")
+
+
+@bp.get("/coverage")
+def coverage() -> str:
+    """The provinces × years table: where and when Chỉ thị 05 was (not) reported."""
+    query = parse_search(request.args, extra=("era",), per_page=1)
+    table = coverage_table(query, request.args.get("era", ""))
+    peak = max((c for r in table["rows"] for c in r["years"].values()), default=0) or 1
+    for row in table["rows"]:
+        row["spark"] = sparkline(list(row["years"].values()), f"{row['province']}: số bài theo năm")
+        row["levels"] = {y: (0 if not c else 1 + min(4, int(4 * c / peak))) for y, c in row["years"].items()}
+    return render_template("coverage.html", table=table, query=query, title="Độ phủ theo tỉnh và năm")
+
+
+@bp.get("/provinces/<path:name>")
+def province(name: str) -> str:
+    """One province: articles per month, top models, themes and sources, latest articles."""
+    if len(name) > 100:
+        raise ParamError("Tên tỉnh quá dài.")
+    facet = era_facet(request.args.get("era", ""))
+    base = parse_search(request.args, extra=("era",), per_page=20)
+    filters = tuple(f for f in base.filters if f[0] != facet) + ((facet, (name,)),)
+    query = dataclasses.replace(base, filters=filters, facets=("model", "theme", "source", "document", "month"),
+                                facet_limit=0)
+    result = run_search(query)
+    series = fill_months({v.value: v.count for v in result.facets.get("month", [])})
+    chart = month_chart(series, title=f"{name}: số bài theo tháng") if series else ""
+    return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
+                           search_link=search_url(**{facet: name}), title=name,
+                           last_page=max(1, math.ceil(result.total / query.per_page)))

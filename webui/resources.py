@@ -1,0 +1,113 @@
+"""Shared resources: one search index per process, one archive connection per request, a search cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+
+from crawler.archive import ARCHIVE_FILE, Archive
+from index.types import SearchQuery, SearchResult
+
+_LOCK = threading.Lock()
+
+
+class IndexUnavailable(RuntimeError):
+    """The search index has not been built yet (or the index package is not installed)."""
+
+
+def data_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"])
+
+
+def index_dir() -> Path:
+    return data_dir() / "index"
+
+
+def get_index() -> Any:
+    """The process-wide `SearchIndex`; opened on first use, retried while it is missing."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    idx = app.extensions.get("ct05.index")
+    if idx is not None:
+        return idx
+    with _LOCK:
+        idx = app.extensions.get("ct05.index")
+        if idx is None:
+            idx = _open_index(index_dir())
+            app.extensions["ct05.index"] = idx
+    return idx
+
+
+def _open_index(path: Path) -> Any:
+    try:
+        from index.store import IndexMissing, SearchIndex
+    except ImportError as exc:  # the index package is not there yet: same page as a missing index
+        raise IndexUnavailable(str(exc)) from exc
+    try:
+        return SearchIndex.open(path)
+    except IndexMissing as exc:
+        raise IndexUnavailable(str(exc)) from exc
+
+
+def close_index(app: Flask) -> None:
+    """Close the process-wide index (tests, shutdown)."""
+    idx = app.extensions.pop("ct05.index", None)
+    if idx is not None:
+        idx.close()
+
+
+def get_archive() -> Archive:
+    """The archive, opened once per request (SQLite connections are cheap; teardown closes it)."""
+    if "archive" not in g:
+        if not (data_dir() / ARCHIVE_FILE).exists():
+            raise IndexUnavailable("archive missing")
+        g.archive = Archive.open(data_dir())
+    return g.archive  # type: ignore[no-any-return]
+
+
+def close_request_resources(_exc: BaseException | None = None) -> None:
+    archive = g.pop("archive", None)
+    if archive is not None:
+        archive.close()
+
+
+class _SearchCache:
+    """A small LRU of recent results: the same query from many users is served once per few seconds."""
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[Any, tuple[float, SearchResult]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, ttl: float) -> SearchResult | None:
+        with self.lock:
+            item = self.items.get(key)
+            if item is None or time.monotonic() - item[0] > ttl:
+                return None
+            self.items.move_to_end(key)
+            return item[1]
+
+    def put(self, key: Any, value: SearchResult, size: int) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic(), value)
+            self.items.move_to_end(key)
+            while len(self.items) > size:
+                self.items.popitem(last=False)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Run a query through the process-wide index, with a short-lived cache."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache: _SearchCache = app.extensions.setdefault("ct05.search_cache", _SearchCache())
+    ttl = float(app.config["SEARCH_CACHE_SECONDS"])
+    if ttl > 0:
+        hit = cache.get(query, ttl)
+        if hit is not None:
+            return hit
+    result: SearchResult = get_index().search(query)
+    if ttl > 0:
+        cache.put(query, result, int(app.config["SEARCH_CACHE_SIZE"]))
+    return result

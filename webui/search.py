@@ -1,0 +1,65 @@
+"""Tìm kiếm: the search page at / and /search, and the search-syntax help."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import math
+
+from flask import Blueprint, current_app, render_template, request
+
+from index.types import FACETS, SearchQuery, SearchResult
+from webui.charts import fill_months, month_chart
+from webui.helpers import search_url
+from webui.params import parse_search, query_args
+from webui.resources import search as run_search
+
+bp = Blueprint("search", __name__)
+
+#: How many values of each facet the sidebar shows before "Xem thêm".
+FACET_SHOWN = 8
+
+
+def month_link(query: SearchQuery):  # type: ignore[no-untyped-def]
+    """A function month → the search URL narrowed to that month (the chart's bars are links)."""
+    base = [(k, v) for k, v in query_args(query) if k not in ("date_from", "date_to")]
+
+    def link(month: str) -> str:
+        y, m = int(month[:4]), int(month[5:7])
+        last = calendar.monthrange(y, m)[1]
+        params: dict[str, list[str]] = {}
+        for k, v in base:
+            params.setdefault(k, []).append(v)
+        return search_url(**params, date_from=f"{month}-01", date_to=f"{month}-{last:02d}")
+
+    return link
+
+
+def with_month_facet(query: SearchQuery) -> SearchQuery:
+    """The same query, also counting articles per month, with unlimited facet values."""
+    return dataclasses.replace(query, facets=(*FACETS, "month"), facet_limit=0)
+
+
+@bp.get("/")
+@bp.get("/search")
+def search() -> str:
+    """The search page: query box, facets, month chart, results, pagination."""
+    query = with_month_facet(parse_search(request.args))
+    result: SearchResult = run_search(query)
+    months = {v.value: v.count for v in result.facets.get("month", [])}
+    series = fill_months(months)
+    chart = month_chart(series, link=month_link(query), title="Số bài phù hợp theo tháng") if series else ""
+    last_page = max(1, math.ceil(result.total / query.per_page))
+    last_page = min(last_page, int(current_app.config["MAX_PAGE"]))
+    selected = {name: set(values) for name, values in query.filters}
+    return render_template(
+        "search.html", query=query, result=result, chart=chart, last_page=last_page, selected=selected,
+        facet_names=FACETS, facet_shown=FACET_SHOWN, title=query.text or "Tìm kiếm",
+        feed_args=query_args(query),
+    )
+
+
+@bp.get("/help")
+def help_page() -> str:
+    """The search syntax, in Vietnamese, with examples."""
+    return render_template("help.html", title="Cú pháp tìm kiếm")
