@@ -176,6 +176,34 @@ class Archive:
             raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
         return count
 
+    def set_republications(self, changes: dict[str, str | None]) -> int:
+        """Set `republication_of` (id of the original, or None) on articles; the change is indexed
+        like any other (new seq) but is not a new version of the text."""
+        count = 0
+        now = utcnow()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            seq = self._next_seq()
+            for article_id, original in changes.items():
+                row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if row is None:
+                    continue
+                data = json.loads(row[0])
+                data["republication_of"] = original
+                self.db.execute("UPDATE articles SET data = ?, seq = ?, updated_at = ? WHERE id = ?",
+                                (json.dumps(data, ensure_ascii=False), seq, now, article_id))
+                seq += 1
+                count += 1
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+        return count
+
+    def first_seen(self) -> dict[str, str]:
+        """When each article was first stored, by id."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, first_seen FROM articles")}
+
     def delete(self, article_id: str) -> bool:
         """Mark an article deleted (a tombstone the index picks up)."""
         seq = self._next_seq()

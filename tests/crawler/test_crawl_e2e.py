@@ -43,6 +43,7 @@ def test_crawl_mirror_stores_every_article_once(mirror: MirrorServer, crawl_args
             assert article.author == entry["author"], key
         assert article.body.strip() and "\n\n\n" not in article.body
         assert article.fetched_at
+    check_republications(stats.republications, stored, manifest)
     assert runs[0]["status"] == "finished"
     assert runs[0]["stats"]["totals"]["new"] == len(expected)
     assert set(runs[0]["stats"]["sites"]) == {f"mirror-{s}" for s in mirror.urls}
@@ -55,3 +56,16 @@ def test_crawl_mirror_stores_every_article_once(mirror: MirrorServer, crawl_args
     assert again.totals["not_modified"] >= 1
     with Archive.open(tmp_path) as archive:
         assert archive.count() == len(expected)
+
+
+
+def check_republications(marked_count: int, stored: dict[tuple[str, str], Any], manifest: dict[str, Any]) -> None:
+    """Every republished copy points at the earliest copy's id, and nothing else is marked."""
+    copies = [a for a in manifest["articles"] if a["republication_of"]]
+    assert copies and marked_count == len(copies)
+    for entry in copies:
+        copy = stored[(f"mirror-{entry['site']}", entry["path"])]
+        original = stored[(f"mirror-{entry['republication_of']['site']}", entry["republication_of"]["path"])]
+        assert copy.republication_of == original.id
+        assert original.republication_of is None
+    assert len({a.id for a in stored.values() if a.republication_of}) == len(copies)
