@@ -12,6 +12,17 @@ class CrawlError(RuntimeError):
     """A crawl cannot start or finish: unknown site id, bad registry, child process failure."""
 
 
+# Scrapy's own download exceptions (2.13+) and Twisted's, by class name: the set differs by version.
+_BY_NAME = {
+    "DownloadTimeoutError": "timeout", "TCPTimedOutError": "timeout", "TimeoutError": "timeout",
+    "DownloadCancelledError": "too_large",  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
+    "DownloadConnectionRefusedError": "connection_refused", "ConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns", "DNSLookupError": "dns",
+    "ResponseDataLossError": "data_loss",
+    "DownloadFailedError": "connection_lost",
+}
+
+
 def failure_reason(failure: Failure) -> str:
     """A short, stable key for the cause of a failed request."""
     from scrapy.exceptions import IgnoreRequest
@@ -20,7 +31,10 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
-    if isinstance(exc, TimeoutError) or type(exc).__name__ in {"TCPTimedOutError", "TimeoutError"}:
+    name = type(exc).__name__
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    if isinstance(exc, TimeoutError):
         return "timeout"
     if isinstance(exc, DNSLookupError):
         return "dns"
@@ -42,4 +56,4 @@ def failure_reason(failure: Failure) -> str:
         return "data_loss" if "dataloss" in text.replace(" ", "").replace("_", "") else "connection_lost"
     if isinstance(exc, ResponseNeverReceived | ConnectionLost):
         return "connection_lost"
-    return type(exc).__name__.lower()
+    return name.lower()

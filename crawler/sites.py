@@ -7,6 +7,7 @@ mirror copy can be crawled at another address (`base_urls` at crawl time).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -153,7 +154,7 @@ def parse_site(site_id: str, raw: dict[str, Any]) -> Site:
     for key in _REQUIRED:
         if not raw.get(key):
             raise SiteConfigError(f"site {site_id}: missing required key {key}")
-    if not raw.get("domains") and not raw.get("mirror_of"):
+    if "domains" not in raw:
         raise SiteConfigError(f"site {site_id}: missing required key domains")
     for key in ("name", "province", "base_url", "charset", "mirror_of"):
         if key in raw and not isinstance(raw[key], str):
@@ -182,8 +183,8 @@ def parse_site(site_id: str, raw: dict[str, Any]) -> Site:
 
 
 def load_sites(path: Path | str | None = None) -> dict[str, Site]:
-    """Every site of the registry (default: the bundled `crawler/sites.toml`), by id."""
-    path = Path(path) if path else DEFAULT_PATH
+    """Every site of the registry, by id: `path`, else $CT05_SITES, else the bundled `crawler/sites.toml`."""
+    path = Path(path) if path else Path(os.environ.get("CT05_SITES") or DEFAULT_PATH)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
