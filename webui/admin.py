@@ -109,7 +109,7 @@ def site_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
         for site, values in sorted(sites.items()):
             values = values if isinstance(values, dict) else {"giá trị": values}
             errors = values.get("errors") or values.get("error_count") or 0
-            rows.append({"site": site, "values": values, "errors": errors})
+            rows.append({"site": site, "stats": values, "errors": errors})
     return rows
 
 

@@ -83,11 +83,13 @@ def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None
             rect = f'<a href="{escape(link(month))}">{rect}</a>'
         parts.append(rect)
     years = sorted({m[:4] for m in months})
-    every = max(1, len(years) // 10)
-    for k, year in enumerate(years):
+    last_x = -100.0
+    for year in years:
         x = x_of(f"{year}-01", 1) if f"{year}-01" in months else x_of(months[0], 1)
-        if x is not None and k % every == 0:
+        # Skip a label that would overlap the previous one (a partial first year, long ranges).
+        if x is not None and x - last_x >= 34:
             parts.append(f'<text class="tick" x="{x:.1f}" y="{height - 6}">{escape(year)}</text>')
+            last_x = x
     parts.append("</svg>")
     return Markup("".join(parts))
 

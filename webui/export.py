@@ -66,7 +66,7 @@ def csv_export() -> Response:
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(COLUMNS)
-        yield "\ufeff" + buf.getvalue()
+        yield "\ufeff" + _drain(buf)
         for n, hit in enumerate(iter_hits(query, limit), 1):
             writer.writerow(row(hit))
             if n % 100 == 0:
