@@ -41,8 +41,11 @@ def topic_evidence(title: str, body: str, documents: Sequence[Entity] = ()) -> f
         if n:
             # Repetition helps, with diminishing returns: the tenth mention adds little.
             score += weight * (1 + math.log(n))
+            # Signals nest (the full phrase contains the shorter ones): count each span once.
+            text = rx.sub(" ", text)
         if rx.search(head):
             score += 2 * weight
+            head = rx.sub(" ", head)
     other = bool(_CT05_OTHER.search(text))
     docs = {d.name for d in documents}
     bare = len(_CT05_BARE.findall(text)) + len(_CT05_BARE.findall(head))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from nlp._data import DataError, load_toml, require
@@ -18,7 +19,9 @@ _MAX_HITS = 3  # one term repeated 20 times is one topic, not twenty
 class _Lexicon:
     threshold: float
     relative: float
-    themes: tuple[tuple[str, tuple[tuple[re.Pattern[str], float], ...]], ...]
+    themes: tuple[str, ...]
+    terms: dict[str, tuple[tuple[str, float], ...]]  # folded term → (theme, weight) pairs
+    pattern: re.Pattern[str]  # one alternation over every term: one pass per text
 
 
 @functools.cache
@@ -27,36 +30,36 @@ def _lexicon() -> _Lexicon:
     where = "nlp/data/themes.toml"
     threshold = float(require(data, "threshold", (int, float), where))
     themes = []
+    index: dict[str, list[tuple[str, float]]] = {}
     for theme, terms in require(data, "themes", dict, where).items():
         if not isinstance(terms, dict) or not terms:
             raise DataError(f"{where}: themes.{theme!r} must be a non-empty table of term = weight")
-        compiled = []
+        themes.append(theme)
         for term, weight in terms.items():
             if not isinstance(weight, (int, float)) or weight <= 0:
                 raise DataError(f"{where}: themes.{theme!r}.{term!r}: weight must be a positive number")
-            compiled.append((re.compile(rf"(?<![a-z0-9]){re.escape(fold(term))}(?![a-z0-9])"), float(weight)))
-        themes.append((theme, tuple(compiled)))
+            index.setdefault(fold(term), []).append((theme, float(weight)))
     relative = float(data.get("relative", 0.0))
-    return _Lexicon(threshold, relative, tuple(themes))
+    alternation = "|".join(re.escape(t) for t in sorted(index, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
+    return _Lexicon(threshold, relative, tuple(themes), {k: tuple(v) for k, v in index.items()}, pattern)
 
 
 def all_themes() -> list[str]:
     """Every theme name, for facets."""
-    return [t for t, _ in _lexicon().themes]
+    return list(_lexicon().themes)
 
 
 def theme_scores(text: str, title: str = "") -> dict[str, float]:
     """Summed term weights per theme (title hits count double)."""
-    body, head = fold(text), fold(title)
+    lex = _lexicon()
+    hits: Counter[str] = Counter(lex.pattern.findall(fold(text)))
+    head = set(lex.pattern.findall(fold(title))) if title else set()
     scores: dict[str, float] = {}
-    for theme, terms in _lexicon().themes:
-        score = 0.0
-        for rx, weight in terms:
-            hits = min(len(rx.findall(body)), _MAX_HITS) + 2 * min(len(rx.findall(head)), 1) if head else min(
-                len(rx.findall(body)), _MAX_HITS)
-            score += hits * weight
-        if score:
-            scores[theme] = score
+    for term in hits.keys() | head:
+        n = min(hits[term], _MAX_HITS) + (2 if term in head else 0)
+        for theme, weight in lex.terms[term]:
+            scores[theme] = scores.get(theme, 0.0) + n * weight
     return scores
 
 

@@ -1,0 +1,143 @@
+"""NLP benchmark: enrichment throughput (vs underthesea `ner`), fold speed, relevance precision/recall.
+
+usage: python bench/bench_nlp.py [--corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40]
+
+Needs the shared corpus (hits + negatives); without it, only the five test seeds are used (replicated
+to 1,000 articles) and relevance precision/recall is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.article import Article  # noqa: E402
+from nlp.documents import extract_documents  # noqa: E402
+from nlp.enrich import enrich_many  # noqa: E402
+from nlp.normalize import fold, normalize  # noqa: E402
+from nlp.relevance import relevance  # noqa: E402
+
+# A rough, rule-based "judged relevant" label for corpus hits (the corpus has no labels): the article
+# names the directive or its campaign at least twice, or in its title. Other hits are "weak hits"
+# (another issuer's Chỉ thị 05, a passing phrase) and count as negatives, like the true negatives.
+_JUDGE = re.compile(
+    r"05-ct/tw|chi thi (so )?05(?![-/])|lam theo tu tuong,? dao duc,? phong cach ho chi minh"
+    r"|lam theo tam guong dao duc ho chi minh|(hoc tap va )?lam theo (loi )?bac"
+)
+
+
+def load_corpus(root: Path) -> list[tuple[str, str, str, bool]]:
+    """(id, title, body, is_hit) for every corpus file."""
+    out = []
+    for path in sorted(root.glob("*/*/*")):
+        if path.parent.name not in ("hits", "negatives"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".seg":
+            text = re.sub(r" ([,.;:!?)])", r"\1", text.replace("_", " "))
+        title, _, body = text.strip().partition("\n")
+        out.append((path.name, title.strip(), body.strip(), path.parent.name == "hits"))
+    return out
+
+
+def judged(title: str, body: str, is_hit: bool) -> bool:
+    if not is_hit:
+        return False
+    head, text = fold(title), fold(body)
+    other = "05/ct-" in text
+    hits = [m.group(0) for m in _JUDGE.finditer(text) if not (other and m.group(0).startswith("chi thi"))]
+    return bool(_JUDGE.search(head)) or len(hits) >= 2
+
+
+def pr(scores: list[float], labels: list[bool], threshold: float) -> tuple[float, float]:
+    tp = sum(s >= threshold and y for s, y in zip(scores, labels, strict=True))
+    fp = sum(s >= threshold and not y for s, y in zip(scores, labels, strict=True))
+    fn = sum(s < threshold and y for s, y in zip(scores, labels, strict=True))
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+
+
+def bench_relevance(docs: list[tuple[str, str, str, bool]]) -> None:
+    scores = [relevance(t, b, extract_documents(f"{t}\n{b}")) for _, t, b, _ in docs]
+    hits = [h for *_, h in docs]
+    strong = [judged(t, b, h) for _, t, b, h in docs]
+    print(f"relevance: {sum(hits)} hits ({sum(strong)} judged relevant, {sum(hits) - sum(strong)} weak), "
+          f"{len(hits) - sum(hits)} negatives")
+    judged_med = statistics.median([s for s, y in zip(scores, strong, strict=True) if y])
+    weak_med = statistics.median([s for s, y, h in zip(scores, strong, hits, strict=True) if h and not y] or [0])
+    neg_med = statistics.median([s for s, h in zip(scores, hits, strict=True) if not h])
+    print(f"  median score: judged {judged_med:.3f}, weak hits {weak_med:.3f}, negatives {neg_med:.3f}")
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6):
+        p1, r1 = pr(scores, hits, threshold)
+        p2, r2 = pr(scores, strong, threshold)
+        print(f"  threshold {threshold:.1f}: all hits vs negatives P {p1:.3f} R {r1:.3f} | "
+              f"judged relevant vs weak+negatives P {p2:.3f} R {r2:.3f}")
+
+
+def bench_throughput(articles: list[Article], workers: int, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        n = sum(1 for _ in enrich_many(articles, workers=workers))
+        times.append(time.perf_counter() - t0)
+        assert n == len(articles)
+    med = statistics.median(times)
+    print(f"enrich_many workers={workers}: {len(articles)} articles, runs {[round(t, 1) for t in times]} s, "
+          f"median {med:.1f} s = {len(articles) / med:.1f} articles/s")
+    return len(articles) / med
+
+
+def bench_ner(articles: list[Article], sample: int) -> float:
+    from underthesea import ner, sent_tokenize
+
+    subset = articles[:sample]
+    t0 = time.perf_counter()
+    for a in subset:
+        for sentence in sent_tokenize(normalize(f"{a.title}. {a.body}")):
+            ner(sentence)
+    elapsed = time.perf_counter() - t0
+    rate = len(subset) / elapsed
+    print(f"underthesea ner on every sentence, 1 process: {len(subset)} articles in {elapsed:.1f} s = "
+          f"{rate:.2f} articles/s (×2 cores, extrapolated: {2 * rate:.2f} articles/s)")
+    return 2 * rate
+
+
+def bench_fold(articles: list[Article]) -> None:
+    tokens = [t for a in articles[:300] for t in f"{a.title} {a.body}".split()]
+    t0 = time.perf_counter()
+    for t in tokens:
+        fold(t)
+    elapsed = time.perf_counter() - t0
+    print(f"fold per token: {len(tokens)} tokens in {elapsed:.2f} s = {len(tokens) / elapsed / 1e6:.2f} M tokens/s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--ner-sample", type=int, default=40)
+    args = ap.parse_args()
+    if args.corpus.is_dir():
+        docs = load_corpus(args.corpus)
+        bench_relevance(docs)
+    else:
+        print(f"{args.corpus} not found: using the test seeds, relevance precision/recall skipped")
+        seeds = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
+        docs = [(p.name, "", p.read_text(encoding="utf-8"), True) for p in seeds] * 200
+    articles = [Article(url=f"bench://{i}", source="bench", title=t or "-", body=b or "-")
+                for i, (_, t, b, _) in enumerate(docs)]
+    bench_fold(articles)
+    ours = bench_throughput(articles, args.workers, args.runs)
+    ner_rate = bench_ner(articles, args.ner_sample)
+    print(f"ratio: full enrichment is {ours / ner_rate:.1f}× faster than ner alone on every sentence")
+
+
+if __name__ == "__main__":
+    main()
