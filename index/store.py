@@ -76,11 +76,10 @@ class SearchIndex:
                 self._open()
                 return True
             if not self._searcher.up_to_date():
-                new = self._searcher.refresh()
-                if new is not self._searcher:
-                    self._searcher = new
-                    self._view = None
-                    return True
+                # A fresh reader, not Searcher.refresh(): that reuses segment readers and misses
+                # deletions committed to segments it already had open.
+                self._open()
+                return True
             return False
 
     @property

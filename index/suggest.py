@@ -91,7 +91,7 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
         single = _dominant_forms(view, "body")
         for w in words:
             f = fold_word(w)
-            if view.snap.doc_frequency("body_f", f) == 0:
+            if 2 < len(f) <= 20 and view.snap.doc_frequency("body_f", f) == 0:
                 options = corrector.suggest(f, limit=1, maxdist=2)
                 if options:
                     fixed[w] = single.get(options[0], options[0]) if f == w else options[0]
