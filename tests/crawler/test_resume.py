@@ -1,0 +1,60 @@
+"""`ct05 crawl --resume` after SIGKILL: no article lost, none stored twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from crawler.archive import Archive
+from crawler.crawl import child_command, crawl_in_subprocess
+from crawler.mirror.server import MirrorHandler, MirrorServer
+
+
+class SlowHandler(MirrorHandler):
+    """The mirror, with article pages taking a second to arrive."""
+
+    def respond(self, head: bool) -> None:
+        if self.path.endswith((".htm", ".html")) and "/trang-" not in self.path and "index" not in self.path:
+            time.sleep(0.5)
+        super().respond(head)
+
+
+def stored_count(data: Path) -> int:
+    try:
+        with sqlite3.connect(data / "archive.sqlite3", timeout=5) as db:
+            return int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_resume_after_sigkill(manifest: dict[str, Any], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with MirrorServer(handler=SlowHandler) as mirror:
+        args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
+                "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
+        cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
+                            progress=False, stats_file=None)
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while stored_count(data) == 0 and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        before = stored_count(data)
+        assert 0 < before < len(manifest["articles"]), "the crawl should die half-way"
+        assert any((data / "jobs").iterdir()), "the killed crawl left its Scrapy JOBDIR"
+
+        stats = crawl_in_subprocess(data_dir=data, resume=True, progress=False, **args)
+    assert stats.status == "finished"
+    assert stats.totals["new"] == len(manifest["articles"]) - before
+    with Archive.open(data) as archive:
+        urls = [a.url for a in archive.iter_articles()]
+        runs = archive.runs(kind="crawl")
+    assert len(urls) == len(set(urls)) == len(manifest["articles"])
+    assert [r["status"] for r in runs[:2]] == ["finished", "interrupted"]
+    assert not any((data / "jobs").iterdir()), "a finished crawl removes its JOBDIR"
