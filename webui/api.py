@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from index.types import FACETS
 from webui.params import ParamError, parse_search
@@ -91,7 +91,10 @@ def provinces() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3 description of this API."""
-    return send_file(OPENAPI, mimetype="application/json", max_age=300)
+    # Read into memory (a small file): a streamed file handle would outlive unfinished test responses.
+    response = Response(OPENAPI.read_bytes(), mimetype="application/json")
+    response.cache_control.max_age = 300
+    return response
 
 
 @bp.get("/")

@@ -1,0 +1,70 @@
+"""The admin pages: password, CSRF, runs with per-site errors, starting a crawl."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from webui import create_app
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def login(client: FlaskClient, password: str) -> Any:
+    token = csrf_of(client.get("/admin/login").get_data(as_text=True))
+    return client.post("/admin/login", data={"csrf": token, "password": password})
+
+
+def test_admin_needs_login(client: FlaskClient) -> None:
+    res = client.get("/admin/")
+    assert res.status_code == 302 and "/admin/login" in res.headers["Location"]
+
+
+def test_disabled_without_password(data_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), "ADMIN_PASSWORD": None, "TESTING": True})
+    res = app.test_client().get("/admin/")
+    assert res.status_code == 403 and "CT05_ADMIN_PASSWORD" in res.get_data(as_text=True)
+
+
+def test_login_requires_csrf_and_password(app: Flask) -> None:
+    client = app.test_client()
+    assert client.post("/admin/login", data={"password": app.config["ADMIN_PASSWORD"]}).status_code == 400
+    assert "Mật khẩu không đúng" in login(client, "sai").get_data(as_text=True)
+    assert login(client, app.config["ADMIN_PASSWORD"]).status_code == 302
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Các lượt chạy gần đây" in html
+    assert "yenbai-gov" in html and "has-errors" in html  # per-site errors from the run stats
+
+
+def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.crawl
+
+    calls: list[dict[str, Any]] = []
+
+    class Job:
+        def poll(self) -> int:
+            return 0
+
+    def fake(**kwargs: Any) -> Job:
+        calls.append(kwargs)
+        return Job()
+
+    monkeypatch.setattr(crawler.crawl, "crawl_in_subprocess", fake)
+    client = app.test_client()
+    login(client, app.config["ADMIN_PASSWORD"])
+    token = csrf_of(client.get("/admin/").get_data(as_text=True))
+    assert client.post("/admin/crawl", data={"site": ""}).status_code == 400  # no CSRF token
+    res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
+    assert "Đã bắt đầu thu thập" in res.get_data(as_text=True)
+    assert calls and calls[0]["site_ids"] is None
+    res = client.post("/admin/crawl", data={"csrf": token, "site": "khong-co"}, follow_redirects=True)
+    assert "không có trong danh mục" in res.get_data(as_text=True)

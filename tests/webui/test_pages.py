@@ -1,0 +1,65 @@
+"""Article, model, province, coverage and phrase pages."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask.testing import FlaskClient
+
+from crawler.article import Article
+
+
+def test_article_page(client: FlaskClient, articles: list[Article]) -> None:
+    art = next(a for a in articles if a.source == "yenbai-gov")
+    html = client.get(f"/article/{art.id}").get_data(as_text=True)
+    assert html.count("<p>") >= 3  # paragraphs
+    assert "thẻ metadata của trang" in html  # where the date came from
+    assert "Lào Cai" in html and "Yên Bái" in html  # province then and after 2025
+    assert "Hết việc, không hết giờ" in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+    assert client.get("/article/does-not-exist").status_code == 404
+    assert client.get("/article/" + "x" * 300).status_code == 404
+
+
+def test_article_text_is_escaped(client: FlaskClient, articles: list[Article]) -> None:
+    art = next(a for a in articles if a.source == "xss-test")
+    html = client.get(f"/article/{art.id}").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html and "<i>Mô hình</i>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_models_catalogue_and_page(client: FlaskClient) -> None:
+    html = client.get("/models").get_data(as_text=True)
+    assert "Một cửa" in html and 'class="spark"' in html
+    page = client.get("/models/" + quote("Một cửa"))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Mô hình được nhân rộng ở đâu" in text and "Hòa Bình" in text
+
+
+def test_province_and_coverage(client: FlaskClient) -> None:
+    html = client.get("/provinces/" + quote("Hà Nội")).get_data(as_text=True)
+    assert "Hà Nội" in html and "Mô hình nổi bật" in html
+    cov = client.get("/coverage").get_data(as_text=True)
+    assert cov.count('<tr class="zero">') >= 40  # most of the 63 provinces have no story in the fixture
+    assert "2017" in cov
+    assert client.get("/coverage?era=2025").status_code == 200
+    assert client.get("/coverage?era=1990").status_code == 400
+    assert client.get("/provinces").status_code == 200
+
+
+def test_phrases_drop_boilerplate(client: FlaskClient) -> None:
+    html = client.get("/phrases").get_data(as_text=True)
+    assert "Từ khóa nổi bật" in html
+    rows = html.split("<tbody>")[1]
+    assert ">học tập<" not in rows and ">tư tưởng<" not in rows and ">làm theo<" not in rows
+    assert "<script>" not in rows
+
+
+def test_phrase_counting() -> None:
+    from webui.phrases import phrase_counts
+
+    out = phrase_counts(["Mô_hình dân_vận khéo , học_tập và làm_theo", "dân_vận khéo ; Dân_vận"])
+    top = out[0]
+    assert top["phrase"] == "dân vận" and top["count"] == 3 and top["articles"] == 2
+    assert all(p["token"].lower() not in ("học_tập", "làm_theo") for p in out)
