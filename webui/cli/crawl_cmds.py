@@ -15,7 +15,10 @@ from webui.cli.common import data_dir_option, open_archive
 @click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
               help="Crawl SITE at another address (e.g. a local mirror).")
 @click.option("--resume", is_flag=True, help="Resume the last interrupted crawl (Scrapy JOBDIR).")
-def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str, ...], resume: bool) -> None:
+@click.option("--refresh", is_flag=True, help="Fetch known articles again (those the sitemap says changed).")
+@click.option("--no-polite", is_flag=True, hidden=True, help="No delays or throttling (loopback benchmarks only).")
+def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str, ...], resume: bool,
+          refresh: bool, no_polite: bool) -> None:
     """Crawl provincial news sites into the archive."""
     from crawler.crawl import CrawlError, crawl_sites
 
@@ -26,7 +29,8 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
             raise click.BadParameter(f"expected SITE=URL, got {item!r}", param_hint="--base-url")
         overrides[site] = url
     try:
-        stats = crawl_sites(data_dir=data_dir, site_ids=list(site_ids) or None, base_urls=overrides, resume=resume)
+        stats = crawl_sites(data_dir=data_dir, site_ids=list(site_ids) or None, base_urls=overrides, resume=resume,
+                            refresh=refresh, polite=not no_polite)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(stats.summary())
@@ -43,7 +47,32 @@ def sites_list() -> None:
     from crawler.sites import load_sites
 
     for site in load_sites().values():
-        click.echo(f"{site.id:20} {site.province or '-':18} {site.name}")
+        mark = "" if site.checked else "  (unchecked)"
+        click.echo(f"{site.id:20} {site.province or '-':18} {site.name}{mark}")
+
+
+@sites.command("check")
+@click.argument("site_id")
+@click.option("--page", metavar="FILE_OR_URL", help="Extract this saved page or URL with the site's rules.")
+@click.option("--base-url", metavar="URL", help="Probe the site at another address (e.g. a mirror).")
+def sites_check(site_id: str, page: str | None, base_url: str | None) -> None:
+    """Check a registry entry: extract one page, or probe robots.txt, sitemaps, feeds and listings."""
+    from crawler.check import check_discovery, check_page
+    from crawler.sites import SiteConfigError, load_sites
+
+    try:
+        registry = load_sites()
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if site_id not in registry:
+        raise click.ClickException(f"unknown site id: {site_id} (see `ct05 sites list`)")
+    site = registry[site_id]
+    report = check_page(site, page) if page else check_discovery(site, base_url)
+    click.echo(f"{site.id}: {site.name}" + ("" if site.checked else " (unchecked)"))
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @click.command("import")
