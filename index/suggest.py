@@ -6,41 +6,73 @@ underthesea words field (so "dang uy" becomes "đảng ủy" as a unit, not "đa
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
 from collections import defaultdict
 from typing import Any
 
-from index.analysis import fold_word
+import numpy as np
+
+from index.analysis import fold_word, normalize
 from index.query import And, Parsed, Text
 
+_WORD = re.compile(r"\w+")
 #: A form must account for this share of its folded spelling's occurrences to be restored.
 DOMINANT = 0.6
 _MAX_LEXICON = 2_000_000
 
 
-def _dominant_forms(view: Any, field: str) -> dict[str, str]:
-    """folded term → its dominant exact form, for one field's lexicon (cached per snapshot)."""
+def _forms(view: Any, field: str) -> dict[str, list[tuple[int, str]]]:
+    """folded term → its written forms with document frequencies, most frequent first (cached)."""
     key = f"forms:{field}"
     cached = view.suggest_cache.get(key)
     if cached is not None:
         return dict(cached)
-    totals: dict[str, int] = defaultdict(int)
-    best: dict[str, tuple[int, str]] = {}
-    reader = view.snap.reader
-    for i, (term, info) in enumerate(reader.iter_field(field)):
+    forms: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, (term, info) in enumerate(view.snap.reader.iter_field(field)):
         if i >= _MAX_LEXICON:
             break
         text = term.decode("utf-8") if isinstance(term, bytes) else term
-        f = fold_word(text)
-        if f == text and "_" not in text:
-            totals[f] += info.doc_frequency()
-            continue
-        df = info.doc_frequency()
-        totals[f] += df
-        if df > best.get(f, (0, ""))[0]:
-            best[f] = (df, text)
-    forms = {f: form for f, (df, form) in best.items() if df >= DOMINANT * totals[f]}
+        forms[fold_word(text)].append((info.doc_frequency(), text))
+    for variants in forms.values():
+        variants.sort(reverse=True)
     view.suggest_cache[key] = forms
     return forms
+
+
+def _dominant_forms(view: Any, field: str) -> dict[str, str]:
+    """folded term → the form that accounts for most of its documents, when one does."""
+    key = f"dominant:{field}"
+    cached = view.suggest_cache.get(key)
+    if cached is None:
+        cached = {f: v[0][1] for f, v in _forms(view, field).items()
+                  if v[0][0] >= DOMINANT * sum(df for df, _t in v)}
+        view.suggest_cache[key] = cached
+    return dict(cached)
+
+
+def _association(view: Any, a: str, b: str) -> float:
+    """How strongly two written words go together: Ochiai over the documents containing them."""
+    ids_a = view.snap.postings("body", a)[0]
+    ids_b = view.snap.postings("body", b)[0]
+    if not ids_a.size or not ids_b.size:
+        return 0.0
+    small, big = (ids_a, ids_b) if ids_a.size < ids_b.size else (ids_b, ids_a)
+    both = int(np.isin(small, big, assume_unique=True).sum())
+    return both / math.sqrt(ids_a.size * ids_b.size)
+
+
+def _restore_run(view: Any, run: list[str]) -> list[str]:
+    """The best-associated written forms for a run of words typed without diacritics."""
+    forms = _forms(view, "body")
+    options = [[t for _df, t in forms.get(w, [(0, w)])[:3]] or [w] for w in run]
+    best, best_score = run, -1.0
+    for combo in itertools.islice(itertools.product(*options), 81):
+        score = sum(_association(view, combo[i], combo[i + 1]) for i in range(len(combo) - 1))
+        if score > best_score:
+            best, best_score = list(combo), score
+    return best
 
 
 def _plain_words(parsed: Parsed) -> list[str]:
@@ -73,11 +105,30 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
                     break
         else:
             i += 1
+    # Runs of two to four bare words the words field did not know: pick forms that co-occur.
+    run: list[str] = []
+    for w in [*words, ""]:
+        if w and w in bare and w not in restored and len(run) < 4:
+            run.append(w)
+            continue
+        if len(run) >= 2:
+            restored.update(zip(run, _restore_run(view, run), strict=True))
+        run = [w] if w and w in bare and w not in restored else []
     single = _dominant_forms(view, "body")
     for w in bare:
         if w not in restored and w in single:
             restored[w] = single[w]
     return {w: f for w, f in restored.items() if f != w}
+
+
+def _correct(view: Any, word: str) -> str:
+    """The most frequent indexed (folded) word within one, else two, edits of a misspelled word."""
+    corrector = view.snap.searcher.corrector("body_f")
+    for dist in (1, 2):
+        options = corrector.suggest(word, limit=8, maxdist=dist)
+        if options:
+            return max(options, key=lambda o: view.snap.doc_frequency("body_f", o))
+    return word
 
 
 def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str], total: int) -> str | None:
@@ -87,15 +138,22 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
         return None
     fixed = dict(restored)
     if total == 0:
-        corrector = view.snap.searcher.corrector("body_f")
-        single = _dominant_forms(view, "body")
+        corrected = []
         for w in words:
             f = fold_word(w)
             if 2 < len(f) <= 20 and view.snap.doc_frequency("body_f", f) == 0:
-                options = corrector.suggest(f, limit=1, maxdist=2)
-                if options:
-                    fixed[w] = single.get(options[0], options[0]) if f == w else options[0]
+                corrected.append(_correct(view, f))
+            else:
+                corrected.append(fixed.get(w, w))
+        bare = [c for c in corrected if fold_word(c) == c]
+        if len(bare) == len(corrected) and len(corrected) >= 2:
+            corrected = _restore_run(view, corrected[:4]) + corrected[4:]
+        else:
+            single = _dominant_forms(view, "body")
+            corrected = [single.get(c, c) if fold_word(c) == c else c for c in corrected]
+        fixed.update(zip(words, corrected, strict=True))
+    fixed = {w: f for w, f in fixed.items() if f != w}
     if not fixed:
         return None
-    out = " ".join(fixed.get(w, w) for w in words)
-    return out if out != " ".join(words) else None
+    out = _WORD.sub(lambda m: fixed.get(m.group().lower(), m.group()), normalize(text))
+    return out if out != normalize(text) else None

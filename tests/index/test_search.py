@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from crawler.archive import Archive
 from crawler.article import Article
 from index.store import SearchIndex
+from index.sync import sync_index
 from index.types import QueryError, SearchQuery
 
 
@@ -112,3 +115,14 @@ def test_field_prefixes_and_dates(idx: SearchIndex) -> None:
 def test_more_like_this(idx: SearchIndex, articles: list[Article]) -> None:
     related = idx.more_like_this(articles[1].id, n=5)
     assert related and all(h.id != articles[1].id for h in related)
+
+
+def test_diacritics_restored_without_the_words_field(tmp_path: Path, articles: list[Article]) -> None:
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many([a.replace(enrichment=None) for a in articles])
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as plain:
+        assert plain.search(SearchQuery(text="dang uy")).suggestion == "đảng ủy"
+        assert [h.id for h in plain.search(SearchQuery(text="dang uy")).hits] == \
+            [h.id for h in plain.search(SearchQuery(text="Đảng uỷ")).hits]
+        assert plain.search(SearchQuery(text="Đảng ủy")).suggestion is None
