@@ -234,7 +234,7 @@ class SearchIndex:
                 if int(view.groups[d]) in seen:
                     continue
                 seen.add(int(view.groups[d]))
-                hits.append(self._hit(d, float(score[d]), set(words)))
+                hits.append(self._hit(d, float(score[d]), {fold_word(w) for w in words}))
             return hits
 
     def republications(self, article_id: str) -> list[Hit]:

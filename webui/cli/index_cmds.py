@@ -48,6 +48,11 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
+    if result.message:
+        click.echo(result.message)
+    if result.suggestion:
+        click.echo(f"Có phải bạn muốn tìm: {result.suggestion}")
     click.echo(f"{result.total} kết quả")
     for hit in result.hits:
-        click.echo(f"- {hit.published or '?':10.10} [{hit.source}] {hit.title}\n  {hit.url}")
+        again = f" (+{hit.republications} bản đăng lại)" if hit.republications else ""
+        click.echo(f"- {hit.published or '?':10.10} [{hit.source}] {hit.title}{again}\n  {hit.url}")
