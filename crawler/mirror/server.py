@@ -122,14 +122,23 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class MirrorError(RuntimeError):
+    """The mirror cannot start (e.g. its fixed port is taken)."""
+
+
 class MirrorServer:
-    """One ThreadingHTTPServer per site directory, each on its own ephemeral loopback port."""
+    """One ThreadingHTTPServer per site directory, each on its own loopback port.
+
+    Ports are ephemeral unless `base_port` is given: then the sites take base_port, base_port + 1, …
+    in site-id order, so their URLs (and so the archive's canonical URLs) stay the same run after run.
+    """
 
     def __init__(self, root: Path = SITE_DIR, host: str = "127.0.0.1",
-                 handler: type[MirrorHandler] = MirrorHandler) -> None:
+                 handler: type[MirrorHandler] = MirrorHandler, base_port: int | None = None) -> None:
         self.root = Path(root)
         self.host = host
         self.handler = handler
+        self.base_port = base_port
         self.urls: dict[str, str] = {}
         self._servers: list[ThreadingHTTPServer] = []
         self._threads: list[threading.Thread] = []
@@ -141,8 +150,14 @@ class MirrorServer:
 
     def start(self) -> MirrorServer:
         """Start every site in a daemon thread; fills `urls`."""
-        for site in self.site_ids:
-            srv = ThreadingHTTPServer((self.host, 0), partial(self.handler, root=self.root / site))
+        for number, site in enumerate(self.site_ids):
+            port = self.base_port + number if self.base_port else 0
+            try:
+                srv = ThreadingHTTPServer((self.host, port), partial(self.handler, root=self.root / site))
+            except OSError as exc:
+                self.stop()
+                raise MirrorError(f"cannot serve the mirror site {site} on {self.host}:{port}: {exc.strerror}"
+                                  " (is another ct05 demo running? choose another --mirror-port)") from exc
             srv.daemon_threads = True
             t = threading.Thread(target=srv.serve_forever, name=f"mirror-{site}", daemon=True)
             t.start()

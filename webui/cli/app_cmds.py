@@ -75,23 +75,28 @@ def archive_sources(info: dict[str, object]) -> dict[str, int]:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-serve", is_flag=True, help="Build everything, then exit instead of serving.")
-def demo(data_dir: Path | None, port: int, host: str, no_serve: bool) -> None:
+@click.option("--mirror-port", default=5101, show_default=True, type=click.IntRange(1, 65500),
+              help="First of the five loopback ports of the bundled mirror (fixed, so URLs stay the same).")
+def demo(data_dir: Path | None, port: int, host: str, no_serve: bool, mirror_port: int) -> None:
     """The offline demo: serve the bundled mirror, crawl it over HTTP, process, index, serve the UI."""
     from crawler.crawl import CrawlError, crawl_sites
-    from crawler.mirror.server import MirrorServer
+    from crawler.mirror.server import MirrorError, MirrorServer
     from index.sync import sync_index
     from nlp.enrich import NLP_VERSION, enrich_many
 
     data = resolve_data_dir(data_dir)
     start = time.perf_counter()
-    with MirrorServer() as mirror:
-        click.echo(f"[1/4] mirror of {len(mirror.urls)} sites on 127.0.0.1; crawling…")
-        try:
-            stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in mirror.urls],
-                                base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()})
-        except CrawlError as exc:
-            raise click.ClickException(str(exc)) from exc
+    mirror = MirrorServer(base_port=mirror_port)
+    try:
+        mirror.start()
+        click.echo(f"[1/4] mirror of {len(mirror.urls)} sites on 127.0.0.1:{mirror_port}…; crawling…")
+        stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in mirror.urls],
+                            base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()})
         click.echo("      " + stats.summary())
+    except (MirrorError, CrawlError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        mirror.stop()
     with open_archive(data) as archive:
         todo = archive.count_unprocessed(NLP_VERSION)
         click.echo(f"[2/4] NLP over {todo} new or changed articles…")
