@@ -190,7 +190,7 @@ class Scheduler:
                 state = load_state(archive, site)
                 started, before = utcnow(), _last_run_id(archive)
                 argv = self.argv_for("crawl", site, state.interrupted)
-                log.info("crawl %s: %s", site, " ".join(argv[3:]) if argv[1:2] == ["-c"] else " ".join(argv))
+                log.info("crawl %s: %s", site, " ".join(argv[1:]))
                 result = run_step("crawl", argv, site=site, timeout=float(self.config.schedule["crawl_timeout"]),
                                   pass_fds=[lock.fd], stop=self.stop,
                                   on_start=lambda pid: lock.update(child_pid=pid))
@@ -209,7 +209,9 @@ class Scheduler:
                      counts.get("updated", 0), state.interval)
         else:
             error = result.error or ("stopped" if result.stopped else "no page could be fetched")
-            record_failure(self.config, state, error, at, interrupted=not result.ok or result.stopped)
+            # Resume Scrapy's job dir only after a graceful stop: a SIGKILLed crawl may leave it half-written,
+            # and a fresh crawl loses nothing (known URLs are skipped, the archive dedups by URL).
+            record_failure(self.config, state, error, at, interrupted=result.stopped or result.timed_out)
             if result.stopped:
                 state.failures -= 1  # an operator stop is no fault of the site
                 state.next_due = None

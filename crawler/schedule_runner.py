@@ -49,16 +49,20 @@ class StepResult:
 
 def cli_argv(step: str, data_dir: Path, site: str | None = None, base_url: str | None = None,
              resume: bool = False) -> list[str]:
-    """The command line of a step: `ct05 crawl|process|index --data-dir DIR ...` in this interpreter."""
-    argv = [sys.executable, "-c", CLI_CODE, step, "--data-dir", str(data_dir)]
-    if step == "crawl":
-        if site is None:
-            raise ValueError("a crawl step needs a site")
-        argv += ["--site", site]
-        if base_url:
-            argv += ["--base-url", f"{site}={base_url}"]
-        if resume:
-            argv.append("--resume")
+    """The command line of a step in this interpreter.
+
+    A crawl is `python -m crawler.crawl` (one site; statistics as JSON on stdout, recorded as a `crawl`
+    run in the archive); process and index are `ct05 process|index --data-dir DIR`.
+    """
+    if step != "crawl":
+        return [sys.executable, "-c", CLI_CODE, step, "--data-dir", str(data_dir)]
+    if site is None:
+        raise ValueError("a crawl step needs a site")
+    argv = [sys.executable, "-m", "crawler.crawl", "--data-dir", str(data_dir), "--site", site, "--no-progress"]
+    if base_url:
+        argv += ["--base-url", f"{site}={base_url}"]
+    if resume:
+        argv.append("--resume")
     return argv
 
 

@@ -133,8 +133,23 @@ def record_failure(config: ScheduleConfig, state: SiteState, error: str, at: dat
     state.failures += 1
     state.last_error = error[:500]
     state.last_status = "failed"
-    state.interrupted = interrupted or state.interrupted
+    state.interrupted = interrupted
     state.last_run = iso(at)
     state.interval = state.interval or float(config.adaptive["initial_interval"])
     state.next_due = iso(at + timedelta(seconds=backoff_delay(config, state.failures)))
     return state
+
+
+def schedule_status(archive: Archive, data_dir: Any, limit: int = 10) -> dict[str, Any]:
+    """What the scheduler knows, for `ct05 status --json` and the admin page.
+
+    {"sites": {id: state + "running" (the lock holder, or None)}, "cycles": the last `limit` cycles,
+     "pending": whether stored articles still wait for process/index}.
+    """
+    from crawler.locks import holder
+
+    sites: dict[str, Any] = {}
+    for site_id, state in sorted(all_states(archive).items()):
+        sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}")}
+    return {"sites": sites, "cycles": archive.runs(limit, kind="schedule"),
+            "pending": bool(archive.get_meta("schedule.pending"))}
