@@ -33,6 +33,8 @@ def _default_config() -> dict[str, Any]:
         "FEED_SIZE": 50,
         "SEARCH_CACHE_SIZE": 512,
         "SEARCH_CACHE_SECONDS": 15.0,
+        "PAGE_CACHE_SIZE": 2000,
+        "PAGE_CACHE_SECONDS": 15.0,
         "PHRASES_SAMPLE": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Strict",
@@ -50,13 +52,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from webui import admin, api, articles, errors, export, feed, models, phrases, provinces, search
+    from webui import admin, api, articles, cache, errors, export, feed, models, phrases, provinces, search
     from webui.helpers import register_template_helpers
     from webui.resources import close_request_resources
 
     for module in (search, articles, models, provinces, phrases, admin, export, feed, api):
         app.register_blueprint(module.bp)
     errors.register(app)
+    cache.register(app)
     register_template_helpers(app)
     app.teardown_appcontext(close_request_resources)
 

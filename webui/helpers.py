@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 FACET_LABELS = {
@@ -92,13 +92,19 @@ def url_with(endpoint: str | None = None, drop: tuple[str, ...] = ("page",), **c
 
 def toggle_url(facet: str, value: str, endpoint: str | None = None) -> str:
     """The current URL with one facet value added or removed (multi-select, page reset)."""
-    args = [(k, v) for k, v in current_args() if k != "page"]
+    # A search page renders a hundred of these: build the base URL and the kept arguments once.
+    cache_key = ("toggle", endpoint)
+    cached = g.setdefault("url_parts", {}).get(cache_key)
+    if cached is None:
+        args0 = [(k, v) for k, v in current_args() if k != "page"]
+        base0 = url_for(endpoint or request.endpoint or "search.search", **(request.view_args or {}))
+        cached = g.url_parts[cache_key] = (base0, args0, urlencode(args0))
+    base, args, encoded = cached
     if (facet, value) in args:
-        args.remove((facet, value))
-    else:
-        args.append((facet, value))
-    base = url_for(endpoint or request.endpoint or "search.search", **(request.view_args or {}))
-    return base + ("?" + urlencode(args) if args else "")
+        rest = [a for a in args if a != (facet, value)]
+        return base + ("?" + urlencode(rest) if rest else "")
+    extra = urlencode([(facet, value)])
+    return base + "?" + (encoded + "&" + extra if encoded else extra)
 
 
 def search_url(**params: Any) -> str:

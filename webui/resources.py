@@ -75,14 +75,14 @@ def close_request_resources(_exc: BaseException | None = None) -> None:
         archive.close()
 
 
-class _SearchCache:
-    """A small LRU of recent results: the same query from many users is served once per few seconds."""
+class TTLCache:
+    """A small thread-safe LRU whose entries expire: the same query from many users is served once."""
 
     def __init__(self) -> None:
-        self.items: OrderedDict[Any, tuple[float, SearchResult]] = OrderedDict()
+        self.items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Any, ttl: float) -> SearchResult | None:
+    def get(self, key: Any, ttl: float) -> Any:
         with self.lock:
             item = self.items.get(key)
             if item is None or time.monotonic() - item[0] > ttl:
@@ -90,7 +90,7 @@ class _SearchCache:
             self.items.move_to_end(key)
             return item[1]
 
-    def put(self, key: Any, value: SearchResult, size: int) -> None:
+    def put(self, key: Any, value: Any, size: int) -> None:
         with self.lock:
             self.items[key] = (time.monotonic(), value)
             self.items.move_to_end(key)
@@ -101,10 +101,10 @@ class _SearchCache:
 def search(query: SearchQuery) -> SearchResult:
     """Run a query through the process-wide index, with a short-lived cache."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cache: _SearchCache = app.extensions.setdefault("ct05.search_cache", _SearchCache())
+    cache: TTLCache = app.extensions.setdefault("ct05.search_cache", TTLCache())
     ttl = float(app.config["SEARCH_CACHE_SECONDS"])
     if ttl > 0:
-        hit = cache.get(query, ttl)
+        hit: SearchResult | None = cache.get(query, ttl)
         if hit is not None:
             return hit
     result: SearchResult = get_index().search(query)

@@ -8,7 +8,7 @@ import math
 
 from flask import Blueprint, current_app, render_template, request
 
-from index.types import FACETS, SearchQuery, SearchResult
+from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from webui.charts import fill_months, month_chart
 from webui.helpers import search_url
 from webui.params import parse_search, query_args
@@ -18,6 +18,8 @@ bp = Blueprint("search", __name__)
 
 #: How many values of each facet the sidebar shows before "Xem thêm".
 FACET_SHOWN = 8
+#: At most this many values per facet in the sidebar (the full lists are on /api/facets and the catalogues).
+FACET_MAX = 60
 
 
 def month_link(query: SearchQuery):  # type: ignore[no-untyped-def]
@@ -40,6 +42,12 @@ def with_month_facet(query: SearchQuery) -> SearchQuery:
     return dataclasses.replace(query, facets=(*FACETS, "month"), facet_limit=0)
 
 
+def trim_facet(values: list[FacetValue], selected: set[str]) -> list[FacetValue]:
+    """The first FACET_MAX values, plus any selected value beyond them (it must stay un-clickable)."""
+    head = values[:FACET_MAX]
+    return head + [v for v in values[FACET_MAX:] if v.value in selected]
+
+
 @bp.get("/")
 @bp.get("/search")
 def search() -> str:
@@ -52,8 +60,9 @@ def search() -> str:
     last_page = max(1, math.ceil(result.total / query.per_page))
     last_page = min(last_page, int(current_app.config["MAX_PAGE"]))
     selected = {name: set(values) for name, values in query.filters}
+    sidebar = {name: trim_facet(result.facets.get(name, []), selected.get(name, set())) for name in FACETS}
     return render_template(
-        "search.html", query=query, result=result, chart=chart, last_page=last_page, selected=selected,
+        "search.html", query=query, result=result, sidebar=sidebar, chart=chart, last_page=last_page, selected=selected,
         facet_names=FACETS, facet_shown=FACET_SHOWN, title=query.text or "Tìm kiếm",
         feed_args=query_args(query),
     )

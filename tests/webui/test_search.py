@@ -58,3 +58,21 @@ def test_security_headers(client: FlaskClient) -> None:
 
 def test_help_page(client: FlaskClient) -> None:
     assert "Cú pháp tìm kiếm" in client.get("/help").get_data(as_text=True)
+
+
+def test_pages_are_cached_briefly_but_not_admin(client: FlaskClient) -> None:
+    first = client.get("/search", query_string={"q": "tiết kiệm"})
+    second = client.get("/search", query_string={"q": "tiết kiệm"})
+    assert first.get_data() == second.get_data()
+    assert second.headers.get("X-Cache") == "hit"
+    assert "Content-Security-Policy" in second.headers
+    assert client.get("/admin/login").headers.get("X-Cache") is None
+    assert client.get("/admin/login").headers.get("X-Cache") is None
+
+
+def test_pagination(client: FlaskClient) -> None:
+    html = client.get("/search", query_string={"per_page": 5}).get_data(as_text=True)
+    assert 'class="pager"' in html and "page=2" in html
+    second = client.get("/api/search", query_string={"per_page": 5, "page": 2}).get_json()
+    first = client.get("/api/search", query_string={"per_page": 5}).get_json()
+    assert {h["id"] for h in first["hits"]}.isdisjoint({h["id"] for h in second["hits"]})
