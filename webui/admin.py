@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -100,16 +101,28 @@ def site_list() -> list[Any]:
         return []
 
 
+#: Per-site counters of a crawl run worth showing, in Vietnamese.
+COUNTER_LABELS = {"pages": "trang", "articles": "bài", "new": "mới", "updated": "cập nhật",
+                  "unchanged": "không đổi", "skipped": "bỏ qua", "failed": "lỗi"}
+
+
 def site_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per-site figures of one run, whatever shape the crawler gives them (dict of site → stats)."""
+    """Per-site figures of one run (crawler.stats.SiteStats.as_dict, or the scheduler's records)."""
     stats = run.get("stats") or {}
-    sites = stats.get("sites") or stats.get("per_site") or {}
+    sites = stats.get("sites") or {}
     rows = []
     if isinstance(sites, dict):
         for site, values in sorted(sites.items()):
-            values = values if isinstance(values, dict) else {"giá trị": values}
-            errors = values.get("errors") or values.get("error_count") or 0
-            rows.append({"site": site, "stats": values, "errors": errors})
+            values = values if isinstance(values, dict) else {}
+            errors = values.get("failed") or values.get("errors") or 0
+            reasons = values.get("failed_by_reason") or {}
+            if isinstance(errors, list):  # the scheduler keeps messages, not counts
+                reasons = {str(e): 1 for e in errors}
+                errors = len(errors)
+            counts = [(label, values[key]) for key, label in COUNTER_LABELS.items()
+                      if isinstance(values.get(key), int) and values[key]]
+            rows.append({"site": site, "counts": counts, "errors": errors, "reasons": reasons,
+                         "status": values.get("status")})
     return rows
 
 
@@ -123,16 +136,12 @@ def dashboard() -> str:
     job = current_app.extensions.get("ct05.crawl_job")
     running = job is not None and _alive(job)
     return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
-                           total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị")
+                           total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị",
+                           crawl_error=current_app.extensions.get("ct05.crawl_error"))
 
 
 def _alive(job: Any) -> bool:
-    for attr in ("is_alive", "poll"):
-        fn = getattr(job, attr, None)
-        if callable(fn):
-            value = fn()
-            return bool(value) if attr == "is_alive" else value is None
-    return False
+    return bool(job.is_alive())
 
 
 @bp.post("/crawl")
@@ -151,12 +160,23 @@ def start_crawl() -> Response:
         return redirect(url_for("admin.dashboard"))
     try:
         from crawler.crawl import crawl_in_subprocess
-
-        job = crawl_in_subprocess(data_dir=data_dir(), site_ids=[site] if site else None)
-    except Exception as exc:  # show the reason to the admin instead of a 500
-        current_app.logger.exception("cannot start crawl")
-        flash(f"Không khởi động được lượt thu thập: {exc}", "error")
+    except ImportError as exc:
+        flash(f"Chưa có bộ thu thập tin: {exc}", "error")
         return redirect(url_for("admin.dashboard"))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    target = data_dir()
+
+    def run() -> None:
+        # crawl_in_subprocess waits for its child; this thread keeps the request from waiting too.
+        try:
+            crawl_in_subprocess(data_dir=target, site_ids=[site] if site else None, progress=False)
+            app.extensions["ct05.crawl_error"] = None
+        except Exception as exc:  # shown on the dashboard; the run table has the details
+            app.logger.exception("crawl failed")
+            app.extensions["ct05.crawl_error"] = str(exc)
+
+    job = threading.Thread(target=run, name="ct05-admin-crawl", daemon=True)
+    job.start()
     current_app.extensions["ct05.crawl_job"] = job
     flash(f"Đã bắt đầu thu thập {'trang ' + site if site else 'tất cả các trang'}.", "ok")
     return redirect(url_for("admin.dashboard"))

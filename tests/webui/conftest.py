@@ -39,8 +39,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, articles: list[Article]) 
         archive.upsert_many(articles)
         archive.finish_run(archive.start_run("crawl"), "ok", {
             "totals": {"new": len(articles)},
-            "sites": {"baomoi": {"pages": 20, "new": 18, "errors": 0},
-                      "yenbai-gov": {"pages": 3, "new": 1, "errors": 2}},
+            "sites": {"baomoi": {"pages": 20, "new": 18, "failed": 0, "failed_by_reason": {}},
+                      "yenbai-gov": {"pages": 3, "new": 1, "failed": 2, "failed_by_reason": {"http_404": 2}}},
         })
         sync_index(archive, data / "index")
     return data

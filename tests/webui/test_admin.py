@@ -42,7 +42,7 @@ def test_login_requires_csrf_and_password(app: Flask) -> None:
     assert login(client, app.config["ADMIN_PASSWORD"]).status_code == 302
     html = client.get("/admin/").get_data(as_text=True)
     assert "Các lượt chạy gần đây" in html
-    assert "yenbai-gov" in html and "has-errors" in html  # per-site errors from the run stats
+    assert "yenbai-gov" in html and "has-errors" in html and "http_404" in html  # per-site errors
 
 
 def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,13 +50,8 @@ def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPa
 
     calls: list[dict[str, Any]] = []
 
-    class Job:
-        def poll(self) -> int:
-            return 0
-
-    def fake(**kwargs: Any) -> Job:
+    def fake(**kwargs: Any) -> None:
         calls.append(kwargs)
-        return Job()
 
     monkeypatch.setattr(crawler.crawl, "crawl_in_subprocess", fake)
     client = app.test_client()
@@ -65,6 +60,7 @@ def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPa
     assert client.post("/admin/crawl", data={"site": ""}).status_code == 400  # no CSRF token
     res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
     assert "Đã bắt đầu thu thập" in res.get_data(as_text=True)
+    app.extensions["ct05.crawl_job"].join(5)
     assert calls and calls[0]["site_ids"] is None
     res = client.post("/admin/crawl", data={"csrf": token, "site": "khong-co"}, follow_redirects=True)
     assert "không có trong danh mục" in res.get_data(as_text=True)
