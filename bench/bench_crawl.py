@@ -1,0 +1,181 @@
+"""Crawl throughput on a loopback mirror of >= 2,000 pages: our crawler vs a bare Scrapy CrawlSpider.
+
+The pages are made by recombining the bundled mirror pages in a temporary directory: each new
+article page is a mirror article page of the same site with a new URL, a numbered headline and a body
+of paragraphs drawn at random from that site's articles (so the republication pass sees few copies).
+Each site's sitemap lists every page. Both crawlers run with politeness off (no delay, no
+AutoThrottle, 16 requests per site), each in a fresh child process, alternating, three rounds;
+figures are medians. "pages" are HTTP responses received (sitemaps, feeds, listings and articles).
+The bare spider only saves each page's HTML to a file; ours extracts, stores in the archive in batches
+and runs the republication pass.
+
+    .venv/bin/python bench/bench_crawl.py [--copies 80] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorServer  # noqa: E402
+
+BODY = re.compile(r'(<div class="article-body">)(.*?)(</div>\s*</article>)', re.S)
+TITLE = re.compile(r'(<h1 class="title">)(.*?)(</h1>)', re.S)
+PARA = re.compile(r"<p>.*?</p>", re.S)
+
+
+def new_path(site: str, path: str, n: int) -> str:
+    """The path of copy n of an article, in the site's own URL scheme."""
+    if site == "hoabinh":
+        parts = path.split("/")
+        parts[2] = str(int(parts[2]) + n * 1_000_000)
+        return "/".join(parts)
+    return re.sub(r"(\d+)(\.html?)$", lambda m: f"{int(m.group(1)) + n * 1_000_000}{m.group(2)}", path)
+
+
+def build(root: Path, copies: int, seed: int = 5) -> int:
+    """Copy the mirror to root and add `copies` recombined copies of every article; returns article count."""
+    rng = random.Random(seed)
+    shutil.copytree(SITE_DIR, root)
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    by_site: dict[str, list[dict[str, Any]]] = {}
+    for entry in manifest["articles"]:
+        by_site.setdefault(entry["site"], []).append(entry)
+    total = 0
+    for site, entries in by_site.items():
+        pages = {e["path"]: (root / site / e["path"].lstrip("/")).read_text(encoding="utf-8") for e in entries}
+        pool = [p for html in pages.values() if (m := BODY.search(html)) for p in PARA.findall(m.group(2))]
+        urls = [e["path"] for e in entries]
+        for n in range(1, copies + 1):
+            for entry in entries:
+                html = pages[entry["path"]]
+                if not BODY.search(html) or not pool:
+                    continue
+                body = "\n".join(rng.sample(pool, min(len(pool), 8)))
+                html = BODY.sub(lambda m, b=body: m.group(1) + b + m.group(3), html, count=1)
+                html = TITLE.sub(lambda m, k=n: f"{m.group(1)}{m.group(2)} ({k}){m.group(3)}", html, count=1)
+                path = new_path(site, entry["path"], n)
+                target = root / site / path.lstrip("/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
+                urls.append(path)
+        locs = "\n".join(f"  <url><loc>{{{{BASE}}}}{u}</loc></url>" for u in urls)
+        (root / site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{locs}\n</urlset>\n", encoding="utf-8")
+        total += len(urls)
+    return total
+
+
+BARE = '''
+import json, resource, sys, time, hashlib
+from pathlib import Path
+from scrapy.crawler import CrawlerProcess
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import CrawlSpider, Rule
+from scrapy import Request
+from lxml import etree
+
+urls, out = json.loads(sys.argv[1]), Path(sys.argv[2])
+
+class Bare(CrawlSpider):
+    name = "bare"
+    start_urls = [u + "sitemap.xml" for u in urls]
+    rules = (Rule(LinkExtractor(), callback="save", follow=True),)
+
+    def parse_start_url(self, response):
+        root = etree.fromstring(response.body)
+        for loc in root.iter("{*}loc"):
+            yield Request(loc.text, callback=self.save_and_follow)
+
+    def save_and_follow(self, response):
+        self.save(response)
+        yield from self._requests_to_follow(response)
+
+    def save(self, response):
+        name = hashlib.sha1(response.url.encode()).hexdigest()
+        (out / name).write_bytes(response.body)
+
+settings = {"LOG_FILE": str(out / "bare.log"), "LOG_LEVEL": "INFO", "ROBOTSTXT_OBEY": True,
+            "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False, "COOKIES_ENABLED": False}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Bare)
+start = time.perf_counter()
+process.crawl(crawler)
+process.start()
+elapsed = time.perf_counter() - start
+pages = crawler.stats.get_value("downloader/response_count")
+print(json.dumps({"pages": pages, "elapsed": elapsed,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+OURS = '''
+import json, resource, sys, time
+from crawler.crawl import crawl_sites
+urls, data = json.loads(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in urls],
+                    base_urls={f"mirror-{s}": u for s, u in urls.items()}, polite=False, progress=False)
+elapsed = time.perf_counter() - start
+print(json.dumps({"pages": stats.totals["pages"], "elapsed": elapsed, "new": stats.totals["new"],
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def run(kind: str, urls: dict[str, str], work: Path) -> dict[str, Any]:
+    out = work / f"{kind}-{time.time_ns()}"
+    out.mkdir()
+    script = OURS if kind == "ours" else BARE
+    arg = json.dumps(urls if kind == "ours" else list(urls.values()))
+    proc = subprocess.run([sys.executable, "-c", script, arg, str(out)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["pages_per_s"] = result["pages"] / result["elapsed"]
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ct05-bench-crawl-") as tmp:
+        work = Path(tmp)
+        articles = build(work / "site", args.copies)
+        results: dict[str, list[dict[str, Any]]] = {"ours": [], "bare": []}
+        with MirrorServer(root=work / "site") as mirror:
+            for _ in range(args.rounds):
+                for kind in ("bare", "ours"):
+                    results[kind].append(run(kind, mirror.urls, work))
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("pages", "pages_per_s", "rss_mb", "elapsed")}
+           for k, v in results.items()}
+    print(f"{articles} article pages on 5 loopback sites; {args.rounds} rounds; medians")
+    print("| crawler | pages | seconds | pages/s | peak RSS (MB) |")
+    print("|---|---|---|---|---|")
+    for kind, label in (("bare", "bare Scrapy CrawlSpider (save HTML only)"), ("ours", "ct05 crawl_sites")):
+        m = med[kind]
+        print(f"| {label} | {m['pages']:.0f} | {m['elapsed']:.1f} | {m['pages_per_s']:.0f} | {m['rss_mb']:.0f} |")
+    print(f"| ratio ours / bare | | | **{med['ours']['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
+          f"{med['ours']['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
+    print(f"ours stored {results['ours'][0].get('new')} new articles per run")
+    _ = resource
+
+
+if __name__ == "__main__":
+    main()
