@@ -18,7 +18,6 @@ import argparse
 import json
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -174,7 +173,6 @@ def main() -> None:
     print(f"| ratio ours / bare | | | **{med['ours']['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
           f"{med['ours']['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
     print(f"ours stored {results['ours'][0].get('new')} new articles per run")
-    _ = resource
 
 
 if __name__ == "__main__":

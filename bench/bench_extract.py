@@ -11,7 +11,7 @@ gold, recall = share of gold words extracted).
 Title and date: exact-match accuracy against crawler/mirror/manifest.json over every mirror article
 (byline-only dates compared to the minute, which is all the page shows).
 
-    .venv/bin/python bench/bench_extract.py [--markdown]
+    .venv/bin/python bench/bench_extract.py
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from mirror_sources import load_seeds  # noqa: E402
+
 from crawler.extract import extract_html  # noqa: E402
 from crawler.mirror.server import MANIFEST, SITE_DIR  # noqa: E402
 from crawler.sites import load_sites  # noqa: E402
-from mirror_sources import load_seeds  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 DATELINE = re.compile(r"^(\([A-ZĐ]{2,8}\)|TTH)\s*-\s*")
@@ -73,9 +74,7 @@ def trafilatura_date(html: bytes) -> str | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--markdown", action="store_true", help="print the BENCHMARKS.md table only")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__).parse_args()
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     sites = load_sites()
     gold = gold_bodies()
