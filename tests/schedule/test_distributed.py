@@ -1,0 +1,103 @@
+"""scrapy-redis for real: two crawler processes share one Redis frontier; every article is fetched once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.archive import Archive
+from crawler.canon import url_path
+from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+
+from .conftest import ROOT
+
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+SITES = ("tthue", "yenbai", "nghean")
+pytestmark = pytest.mark.slow
+
+
+class Counting(MirrorHandler):
+    """Counts every GET per (site, path)."""
+
+    gets: Counter[tuple[str, str]] = Counter()
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self.gets[(self.root.name, self.path.split("?")[0])] += 1
+        super().do_GET()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    if not os.path.exists(REDIS):
+        if os.environ.get("CI"):
+            pytest.fail(f"{REDIS} is missing: .ci/run must install Debian's redis-server package")
+        pytest.skip(f"{REDIS} is not installed (apt-get install redis-server); CI runs this test")
+    port = _free_port()
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
+    from crawler.distributed import flush
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    expected = {(a["site"], a["path"]) for a in manifest["articles"] if a["site"] in SITES}
+    flush(redis_url)
+    Counting.gets.clear()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with MirrorServer(root=SITE_DIR, handler=Counting) as mirror:
+        argv = [sys.executable, "-m", "crawler.distributed", "--redis", redis_url, "--no-progress", "--no-polite"]
+        for site in SITES:
+            argv += ["--site", f"mirror-{site}", "--base-url", f"mirror-{site}={mirror.urls[site]}"]
+        workers = [subprocess.Popen([*argv, "--data-dir", str(tmp_path / f"w{i}")], env=env, cwd=ROOT,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in (1, 2)]
+        outputs = [w.communicate(timeout=150) for w in workers]
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err[-2000:]
+    fetched = {key: n for key, n in Counting.gets.items() if key in expected}
+    assert set(fetched) == expected, "articles never fetched"
+    assert {key: n for key, n in fetched.items() if n != 1} == {}, "articles fetched more than once"
+    stored: list[tuple[str, str]] = []
+    per_worker = []
+    for i in (1, 2):
+        with Archive.open(tmp_path / f"w{i}") as archive:
+            mine = [(a.source.removeprefix("mirror-"), url_path(a.url)) for a in archive.iter_articles()]
+        per_worker.append(len(mine))
+        stored += mine
+    # Each article is in exactly one worker's archive: the Redis set, not the process, decided.
+    assert len(stored) == len(set(stored)) and set(stored) == expected
+    assert all(n > 0 for n in per_worker), f"both workers should have fetched articles: {per_worker}"
