@@ -57,15 +57,18 @@ def resolve_sites(site_ids: list[str] | None, base_urls: dict[str, str] | None) 
 
 def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base_urls: dict[str, str] | None = None,
                 resume: bool = False, refresh: bool = False, polite: bool = True,
-                progress: bool = True) -> CrawlStats:
-    """Crawl the sites into the archive in `data_dir`, in this process (once per process)."""
+                progress: bool = True, settings: dict[str, Any] | None = None) -> CrawlStats:
+    """Crawl the sites into the archive in `data_dir`, in this process (once per process).
+
+    `settings` are extra Scrapy settings laid over ours (e.g. a shared scheduler for distributed crawls).
+    """
+    sites, origins = resolve_sites(site_ids, base_urls)  # before the slow imports: fail fast on a bad id
     from scrapy.crawler import CrawlerProcess
 
     from crawler.progress import ProgressLine
     from crawler.republish import mark_republications
     from crawler.spider import NewsSpider
 
-    sites, origins = resolve_sites(site_ids, base_urls)
     data = Path(data_dir) if data_dir else default_data_dir()
     jobdir = job_dir(data, origins)
     if not resume and jobdir.exists():
@@ -81,7 +84,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
-        process = CrawlerProcess(scrapy_settings(data, sites, jobdir, polite))
+        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite), **(settings or {})})
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)
