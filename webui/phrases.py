@@ -27,28 +27,64 @@ nhiều_hơn trở_thành không_chỉ mà_còn của_mình có_thể cần_ph�
 trên_địa_bàn địa_bàn địa_phương đơn_vị cơ_quan năm_học hằng_năm hàng_năm ngày_càng việc_làm
 """.split())
 _WORD = re.compile(r"^[^\W\d_][\w./-]*_[\w_./-]+$")
+_TOKEN = re.compile(r"^[^\W\d_][\w_./-]*$")
+#: One-syllable function words a phrase may contain but not start or end with.
+FUNCTION = frozenset("và của các những được trong với cho là có đã để này một không theo từ tại về đến "
+                     "thì mà cũng như khi đó nên còn lại ra vào trên dưới sau trước đang sẽ rất hơn".split())
+_PUNCT = ".,;:!?\"'“”()[]…"
 
 
-def phrase_counts(texts: Iterable[str], limit: int = 100) -> list[dict[str, Any]]:
-    """Count multi-syllable words ("_"-joined) per occurrence and per article, boilerplate excluded."""
+def _tokens(text: str) -> list[str | None]:
+    """Word tokens; None marks punctuation, where a phrase must not run across."""
+    out: list[str | None] = []
+    for raw in text.split():
+        token = raw.strip(_PUNCT)
+        out.append(token if token and _TOKEN.match(token) else None)
+        if raw and raw[-1] in _PUNCT and token:
+            out.append(None)
+    return out
+
+
+def _usable(gram: tuple[str, ...]) -> bool:
+    low = [t.lower() for t in gram]
+    if low[0] in FUNCTION or low[-1] in FUNCTION or any(t in STOPLIST for t in low):
+        return False
+    return any("_" in t for t in gram)
+
+
+def phrase_counts(texts: Iterable[str], limit: int = 100, sizes: tuple[int, ...] = (1,)) -> list[dict[str, Any]]:
+    """Count segmented phrases per occurrence and per article, boilerplate excluded.
+
+    Size 1 counts multi-syllable words ("_"-joined); sizes 2–3 count runs of words that hold at least one
+    of them ("cải_cách hành_chính"), never across punctuation nor starting or ending on a function word.
+    """
     total: Counter[str] = Counter()
     docs: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     for text in texts:
         seen: set[str] = set()
-        for token in text.split():
-            token = token.strip(".,;:!?\"'“”()[]…")
-            if not _WORD.match(token):
-                continue
-            key = token.lower()
-            if key in STOPLIST:
-                continue
-            total[key] += 1
-            forms.setdefault(key, Counter())[token] += 1
-            seen.add(key)
+        tokens = _tokens(text)
+        for n in sizes:
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i:i + n]
+                if any(t is None for t in gram):
+                    continue
+                words = tuple(t for t in gram if t is not None)
+                if n == 1 and not _WORD.match(words[0]):
+                    continue
+                if not _usable(words):
+                    continue
+                form = " ".join(words)
+                key = form.lower()
+                total[key] += 1
+                forms.setdefault(key, Counter())[form] += 1
+                seen.add(key)
         docs.update(seen)
     out = []
     for key, count in total.most_common(limit):
+        if len(sizes) > 1 or sizes[0] > 1:
+            if docs[key] < 2 and len(docs) > 1:  # a phrase one article repeats is not a trend
+                continue
         form = forms[key].most_common(1)[0][0]
         out.append({"phrase": form.replace("_", " "), "token": form, "count": count, "articles": docs[key]})
     return out
@@ -78,7 +114,8 @@ def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
         art = archive.get(article_id)
         if art is not None and art.enrichment is not None and art.enrichment.words:
             texts.append(art.enrichment.words)
-    return {"total": total, "sampled": len(ids), "with_words": len(texts), "phrases": phrase_counts(texts, limit)}
+    return {"total": total, "sampled": len(ids), "with_words": len(texts),
+            "phrases": phrase_counts(texts, limit, sizes=(2, 3)), "words": phrase_counts(texts, limit)}
 
 
 @bp.get("/phrases")
