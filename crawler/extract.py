@@ -110,10 +110,7 @@ def _looks_like_article(root: html.HtmlElement, meta: dict[str, str], date_sourc
 def _select_one(root: html.HtmlElement, selector: str | None) -> html.HtmlElement | None:
     if not selector:
         return None
-    try:
-        found = root.cssselect(selector)
-    except Exception:  # noqa: BLE001 - bad selector in the registry
-        return None
+    found = ht.select(root, selector)
     return found[0] if found else None
 
 
@@ -125,7 +122,7 @@ def _metadata(root: html.HtmlElement) -> dict[str, str]:
         value = (el.get("content") or "").strip()
         if key and value and key not in meta:
             meta[key] = value
-    for el in root.cssselect("[itemprop=datePublished]"):
+    for el in ht.select(root, "[itemprop=datePublished]"):
         value = el.get("content") or el.get("datetime") or ""
         if value:
             meta.setdefault("datepublished", value)

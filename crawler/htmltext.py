@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from lxml import etree, html
+from lxml.cssselect import CSSSelector
 
 # Block-level tags whose text makes one paragraph each.
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "blockquote", "pre", "td", "dd", "dt"}
@@ -36,13 +38,15 @@ FURNITURE_TEXT = re.compile(
     r"bao dien tu [a-z ]+|đồng hành cùng doanh nghiệp)$",
     re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Control and format characters (Unicode Cc/Cf) except tab and newline: soft hyphens, zero-width marks, BOM.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
     """NFC, one space between words, no zero-width or control characters, stripped."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cf"})
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return _WS.sub(" ", text).strip()
 
 
@@ -94,6 +98,21 @@ def parse(text: str) -> html.HtmlElement | None:
     return root
 
 
+@lru_cache(maxsize=512)
+def css(selector: str) -> CSSSelector | None:
+    """A compiled CSS selector (cached: the registry's few selectors run on every page), None if invalid."""
+    try:
+        return CSSSelector(selector, translator="html")
+    except Exception:  # noqa: BLE001 - a bad selector in the registry must not stop a crawl
+        return None
+
+
+def select(root: html.HtmlElement, selector: str) -> list[html.HtmlElement]:
+    """Elements matching a CSS selector ([] for an invalid one)."""
+    compiled = css(selector)
+    return list(compiled(root)) if compiled is not None else []
+
+
 def is_furniture(el: html.HtmlElement) -> bool:
     """True when an element's class or id names page furniture."""
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -106,10 +125,7 @@ def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furnitu
     for tag in NOISE_TAGS:
         doomed += root.iter(tag)
     for selector in selectors:
-        try:
-            doomed += root.cssselect(selector)
-        except Exception:  # noqa: BLE001 - a bad selector in the registry must not stop a crawl
-            continue
+        doomed += select(root, selector)
     if furniture:
         doomed += [el for el in root.iter() if isinstance(el.tag, str) and el is not root and is_furniture(el)]
     for el in doomed:
@@ -178,10 +194,10 @@ def clean_paragraphs(paras: Iterable[str]) -> list[str]:
 
 def link_density(el: html.HtmlElement) -> float:
     """Share of an element's text that sits inside links (listing pages are mostly links)."""
-    total = len(normalize_text(el.text_content()))
+    total = len("".join(el.text_content().split()))
     if not total:
         return 1.0
-    linked = sum(len(normalize_text(a.text_content())) for a in el.iter("a"))
+    linked = sum(len("".join(a.text_content().split())) for a in el.iter("a"))
     return linked / total
 
 
