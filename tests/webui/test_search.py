@@ -76,3 +76,10 @@ def test_pagination(client: FlaskClient) -> None:
     second = client.get("/api/search", query_string={"per_page": 5, "page": 2}).get_json()
     first = client.get("/api/search", query_string={"per_page": 5}).get_json()
     assert {h["id"] for h in first["hits"]}.isdisjoint({h["id"] for h in second["hits"]})
+
+
+def test_did_you_mean(client: FlaskClient) -> None:
+    data = client.get("/api/search", query_string={"q": "lam theo bac"}).get_json()
+    assert data["suggestion"]
+    html = client.get("/search", query_string={"q": "lam theo bac"}).get_data(as_text=True)
+    assert "Có phải bạn muốn tìm" in html and data["suggestion"] in html
