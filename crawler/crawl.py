@@ -141,12 +141,14 @@ def crawl_in_subprocess(*, data_dir: Path | str | None, site_ids: list[str] | No
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = child_command(data, site_ids, base_urls, resume=resume, refresh=refresh, polite=polite,
                         progress=progress, stats_file=out)
-    proc = subprocess.run(cmd, stdout=None if progress else subprocess.DEVNULL, stderr=subprocess.PIPE,
+    # With progress on, the child's stderr (the progress line) goes straight to ours.
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=None if progress else subprocess.PIPE,
                           text=True, timeout=timeout, check=False)
     try:
         if proc.returncode != 0:
             message = (proc.stderr or "").strip().splitlines()
-            raise CrawlError(message[-1] if message else f"crawl child exited with status {proc.returncode}")
+            raise CrawlError(message[-1].removeprefix("error: ") if message else
+                             f"crawl child exited with status {proc.returncode} (see {data / 'logs'})")
         return CrawlStats.from_dict(json.loads(out.read_text(encoding="utf-8")))
     finally:
         out.unlink(missing_ok=True)
