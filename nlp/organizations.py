@@ -33,9 +33,11 @@ _HEADS = (
 _LOWER = r"[a-zđ\u00E0-\u00FF\u0103\u0129\u0169\u01A1\u01B0\u1EA1-\u1EF9]+"
 # One capitalised word of a name, optionally with one lowercase syllable ("Tài nguyên", "Môi trường").
 _CAP = rf"[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: {_LOWER}(?![\w]))?"
+_HEAD_ALT = "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True))
 _ORG_RE = re.compile(
-    rf"(?<![\w])(?:{'|'.join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True))})"
-    rf"(?: (?:[A-ZĐ]{{2,}}|{_CAP}|và|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
+    rf"(?<![\w])(?:{_HEAD_ALT})"
+    # "và" joins two parts of one name ("Tài nguyên và Môi trường"), not two organisations.
+    rf"(?: (?:[A-ZĐ]{{2,}}|{_CAP}|và(?! (?:{_HEAD_ALT}))|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
     r"(?: (?:tỉnh|huyện|thành phố|xã|phường)(?: " + _CAP + r"){0,3})?"
 )
 # A head alone is not a name ("Sở", "Ban", "Hội"); these may stand alone.

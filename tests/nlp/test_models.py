@@ -1,0 +1,31 @@
+from nlp.models import extract_models, model_key
+
+
+def names(text: str) -> list[str]:
+    return [m.name for m in extract_models(text)]
+
+
+def test_quoted_and_unquoted() -> None:
+    assert names('Đảng bộ xây dựng mô hình “Thân thiện và trách nhiệm”.') == ["Thân thiện và trách nhiệm"]
+    assert names("Hội phụ nữ duy trì mô hình bát gạo nghĩa tình đã tiết kiệm 5 tấn gạo.") == ["bát gạo nghĩa tình"]
+    assert names("Huyện nhân rộng mô hình Dân vận khéo trong nhân dân.") == ["Dân vận khéo"]
+    got = names('Kho bạc với mô hình 3 không: "Không trễ hẹn, không gây phiền hà".')
+    assert got == ["3 không", "Không trễ hẹn, không gây phiền hà"]
+
+
+def test_generic_phrases_left_out() -> None:
+    assert names("Phát hiện những mô hình hay, các mô hình điểm, mô hình hiện đại.") == []
+    assert names("Đẩy mạnh phong trào thi đua yêu nước và phong trào thanh niên.") == []
+    assert names('Với tinh thần "việc gì có lợi cho dân ta phải hết sức làm" như lời Bác Hồ dạy.') == []
+
+
+def test_chained_quotes() -> None:
+    got = names('hoạt động nhân đạo như “Bát cháo tình thương”, “Áo ấm mùa đông”, đỡ đầu thiếu nhi.')
+    assert got == ["Bát cháo tình thương", "Áo ấm mùa đông"]
+
+
+def test_model_key_groups_variants() -> None:
+    assert model_key("Mô hình “Dân vận khéo”") == model_key("dân vận khéo") == model_key("DÂN VẬN KHÉO")
+    assert model_key("mô hình 'Thân thiện và trách nhiệm'") == model_key("Thân thiện và trách nhiệm")
+    assert model_key("OCOP") == model_key("mỗi xã một sản phẩm")
+    assert model_key("Hoà nhập") == model_key("Hòa nhập")
