@@ -34,6 +34,7 @@ def serve(data_dir: Path | None, host: str, port: int) -> None:
 @click.option("--runs", "limit", default=5, show_default=True, type=click.IntRange(1, 100))
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
+    from crawler.schedule_state import schedule_status
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
 
@@ -44,6 +45,7 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
             "by_source": archive.counts_by_source(),
             "unprocessed": archive.count_unprocessed(NLP_VERSION),
             "runs": archive.runs(limit),
+            "schedule": schedule_status(archive, resolve_data_dir(data_dir), limit),
         }
     try:
         idx = SearchIndex.open(index_dir(data_dir))
@@ -59,6 +61,13 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     click.echo(f"indexed:     {info['indexed'] if info['indexed'] is not None else 'no index yet'}")
     for source, count in sorted(archive_sources(info).items()):
         click.echo(f"  {source:24} {count}")
+    sched = info["schedule"]
+    if isinstance(sched, dict) and sched.get("sites"):
+        click.echo("schedule:")
+        for site_id, state in sched["sites"].items():
+            running = f" (running: pid {state['running'].get('pid')})" if state.get("running") else ""
+            click.echo(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
+                       f"{running}")
     click.echo("last runs:")
     for run in info["runs"]:  # type: ignore[attr-defined]
         click.echo(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
