@@ -167,3 +167,19 @@ def test_phone_layout(browser: Any, base_url: str) -> None:
     assert pg.evaluate("document.documentElement.scrollWidth") <= 392
     shot(pg, "16-phone-article")
     context.close()
+
+
+def test_print_selection_to_pdf(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/search?q=Bác")
+    boxes = page.locator("input[name=ids]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    with page.expect_popup() as popup:
+        page.click("#print-form button[type=submit]")
+    report = popup.value
+    report.wait_for_load_state()
+    assert "2 bài viết được chọn" in report.inner_text("body")
+    pdf = report.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)
