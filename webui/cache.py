@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
 
-from webui.resources import IndexUnavailable, TTLCache, get_index
+from webui.resources import IndexUnavailable, TTLCache, index_token
 
 #: Paths never cached: per-user pages, streamed downloads, and static files (already cheap).
 SKIP = ("/admin", "/static", "/export")
@@ -23,7 +23,7 @@ def _key() -> tuple[str, int] | None:
     if float(current_app.config["PAGE_CACHE_SECONDS"]) <= 0:
         return None
     try:
-        token = int(get_index().doc_count())
+        token = index_token()
     except IndexUnavailable:
         return None
     return request.full_path, token

@@ -53,6 +53,36 @@ def _open_index(path: Path) -> Any:
         raise IndexUnavailable(str(exc)) from exc
 
 
+class _Token:
+    """The index's document count, re-read at most once a second by one thread at a time."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+        self.checked = 0.0
+        self.lock = threading.Lock()
+
+
+def index_token() -> int:
+    """A cheap token that changes when the index does (for cache keys).
+
+    `doc_count()` takes the index's lock, which a running search holds; re-reading it on every cached
+    request would make cheap pages queue behind expensive searches, so readers use the last value.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    token: _Token = app.extensions.setdefault("ct05.index_token", _Token())
+    now = time.monotonic()
+    if token.value is not None and now - token.checked < 1.0:
+        return token.value
+    if token.lock.acquire(blocking=token.value is None):
+        try:
+            token.value = int(get_index().doc_count())
+            token.checked = now
+        finally:
+            token.lock.release()
+    assert token.value is not None
+    return token.value
+
+
 def close_index(app: Flask) -> None:
     """Close the process-wide index (tests, shutdown)."""
     idx = app.extensions.pop("ct05.index", None)
