@@ -19,7 +19,7 @@ bp = Blueprint("search", __name__)
 #: How many values of each facet the sidebar shows before "Xem thêm".
 FACET_SHOWN = 8
 #: At most this many values per facet in the sidebar (the full lists are on /api/facets and the catalogues).
-FACET_MAX = 60
+FACET_MAX = 30
 
 
 def month_link(query: SearchQuery):  # type: ignore[no-untyped-def]
