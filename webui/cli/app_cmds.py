@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -11,11 +12,18 @@ import click
 from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
 
 
-def _serve(data_dir: Path, host: str, port: int) -> None:
+def _serve(data_dir: Path, host: str, port: int, workers: int = 0) -> None:
+    """Serve the app: pre-forked worker processes (one per CPU by default), else one threaded process."""
     from webui import create_app
 
-    app = create_app({"DATA_DIR": str(data_dir)})
+    workers = workers or min(os.cpu_count() or 1, 4)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
+    if workers > 1 and hasattr(os, "fork"):
+        from webui.server import serve_prefork
+
+        serve_prefork(lambda: create_app({"DATA_DIR": str(data_dir)}), host, port, workers)
+        return
+    app = create_app({"DATA_DIR": str(data_dir)})
     app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
 
 
@@ -23,9 +31,11 @@ def _serve(data_dir: Path, host: str, port: int) -> None:
 @data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-def serve(data_dir: Path | None, host: str, port: int) -> None:
+@click.option("--workers", default=0, type=click.IntRange(0, 64),
+              help="Worker processes (default: one per CPU, at most 4; 1 = a single threaded process).")
+def serve(data_dir: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the web UI and JSON API."""
-    _serve(resolve_data_dir(data_dir), host, port)
+    _serve(resolve_data_dir(data_dir), host, port, workers)
 
 
 @click.command()
