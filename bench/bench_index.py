@@ -118,9 +118,15 @@ def serve(args: argparse.Namespace) -> None:
                     db.execute(f"SELECT m.{f}, COUNT(*) FROM fts JOIN meta m ON m.rowid = fts.rowid "
                                f"WHERE fts MATCH ?{where} GROUP BY m.{f}", (match,)).fetchall()
                 lat[mode].append((time.perf_counter() - t) * 1000)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: the latter carries the parent's peak across fork/exec.
+    status = Path("/proc/self/status").read_text()
+    rss = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else \
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kinds: dict[str, list[float]] = {}
+    for q, ms in zip(queries * len(modes), [x for m in modes for x in lat[m]], strict=True):
+        kinds.setdefault(str(q["kind"]), []).append(ms)
     print(json.dumps({"warm_s": warm, "rss_mb": rss, **{
-        m: {"p50": statistics.median(v), "p95": _pct(v, 95), "n": len(v)} for m, v in lat.items()}}))
+        m: {"p50": statistics.median(v), "p95": _pct(v, 95), "n": len(v)} for m, v in (*lat.items(), *kinds.items())}}))
 
 
 def main() -> None:

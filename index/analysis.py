@@ -109,6 +109,26 @@ class FoldTokenizer(_ReTokenizer):
         return fold(text)
 
 
+class PairsTokenizer(_ReTokenizer):
+    """Adjacent folded word pairs ("ho_chi", "chi_minh"): phrases become a few postings lookups
+    instead of Whoosh's per-document position matching, which takes seconds at 100k articles."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,  # type: ignore[override]
+                 **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
+        words = _WORD.findall(fold(value))
+        for i in range(len(words) - 1):
+            t.text = f"{words[i]}_{words[i + 1]}"
+            t.boost = 1.0
+            t.stopped = False
+            yield t
+
+
+def pairs(words: list[str]) -> list[str]:
+    """The pair terms of a folded phrase, as `PairsTokenizer` indexes them."""
+    return [f"{words[i]}_{words[i + 1]}" for i in range(len(words) - 1)]
+
+
 class WordsTokenizer(_ReTokenizer):
     """Multi-syllable underthesea words ("đảng_ủy") from `Enrichment.words`, normalised."""
 
@@ -165,6 +185,10 @@ def exact_analyzer() -> Any:
 
 def folded_analyzer() -> Any:
     return FoldTokenizer() | MaxLength()
+
+
+def pairs_analyzer() -> Any:
+    return PairsTokenizer() | MaxLength(60)
 
 
 def words_analyzer() -> Any:

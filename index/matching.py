@@ -12,10 +12,8 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from whoosh.query import Or as WOr
-from whoosh.query import Phrase
 
-from index.analysis import fold_word
+from index.analysis import fold_word, pairs
 from index.postings import Snapshot
 from index.query import And, DateRange, Doc, Facet, Node, Not, Or, Text
 
@@ -71,14 +69,17 @@ class Evaluator:
                 self._bm25(score, "words", "_".join(exact[i:i + size]), WORDS_BOOST)
 
     def _phrase_mask(self, words: tuple[str, ...], parts: tuple[str, ...]) -> np.ndarray:
+        """Documents with every adjacent pair of the phrase in one field (exact for two words;
+        longer phrases could in principle match pairs that are not consecutive)."""
         folded = [fold_word(w) for w in words]
-        fields = [FIELDS[p][1][0] for p in parts]
-        q = WOr([Phrase(f, folded) for f in fields])
         mask = np.zeros(self.n, dtype=bool)
-        ids = list(q.docs(self.snap.searcher))
-        if ids:
-            mask[np.asarray(ids, dtype=np.int64)] = True
-        return mask & self.snap.live
+        for part in parts:
+            field = "title_p" if part == "title" else "body_p"
+            inner = np.ones(self.n, dtype=bool)
+            for pair in pairs(folded):
+                inner &= self.snap.mask(field, pair)
+            mask |= inner
+        return mask
 
     # -- the tree --------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 _BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_W = np.zeros(0, dtype=np.float32)
 
 
@@ -51,7 +51,7 @@ def _read_leaf(reader: Any, field: str, term: str) -> tuple[list[Any], list[Any]
 class Snapshot:
     """One searcher's view: live documents, postings and lengths as arrays, cached."""
 
-    def __init__(self, searcher: Any, cache_terms: int = 4096) -> None:
+    def __init__(self, searcher: Any, cache_bytes: int = 96 * 2**20) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
@@ -66,7 +66,8 @@ class Snapshot:
         self.live = live
         self.doc_count = int(live.sum())
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cache_terms = cache_terms
+        self._cache_bytes = cache_bytes  # bounds memory: common terms hold ~8 bytes per document
+        self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +82,7 @@ class Snapshot:
         for leaf, offset in self.leaves:
             ids, weights = _read_leaf(leaf, field, term)
             if ids:
-                all_ids.append(np.asarray(ids, dtype=np.int64) + offset)
+                all_ids.append(np.asarray(ids, dtype=np.int32) + offset)
                 all_w.append(np.asarray(weights, dtype=np.float32))
         if all_ids:
             ids_a = np.concatenate(all_ids)
@@ -92,8 +93,10 @@ class Snapshot:
         else:
             ids_a, w_a = _EMPTY_IDS, _EMPTY_W
         self._terms[key] = (ids_a, w_a)
-        if len(self._terms) > self._cache_terms:
-            self._terms.popitem(last=False)
+        self._cached += ids_a.nbytes + w_a.nbytes
+        while self._cached > self._cache_bytes and len(self._terms) > 1:
+            _k, (old_ids, old_w) = self._terms.popitem(last=False)
+            self._cached -= old_ids.nbytes + old_w.nbytes
         return ids_a, w_a
 
     def doc_frequency(self, field: str, term: str) -> int:

@@ -8,13 +8,13 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from crawler.article import Article
 from index import docrefs
-from index.analysis import SEP, exact_analyzer, folded_analyzer, values_analyzer, words_analyzer
+from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer, values_analyzer, words_analyzer
 
 #: Facet fields: one indexed, stored field per facet, values joined with SEP.
 FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
 #: How much of a body is kept for snippets; longer bodies are still indexed whole.
 STORED_BODY_CHARS = 20_000
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def make_schema() -> Schema:
@@ -25,9 +25,11 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         url=STORED(),
         title=TEXT(analyzer=exact_analyzer(), phrase=False, stored=True),
-        title_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        title_f=TEXT(analyzer=folded_analyzer(), phrase=False),
         body=TEXT(analyzer=exact_analyzer(), phrase=False),
-        body_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        body_f=TEXT(analyzer=folded_analyzer(), phrase=False),
+        title_p=TEXT(analyzer=pairs_analyzer(), phrase=False),
+        body_p=TEXT(analyzer=pairs_analyzer(), phrase=False),
         text=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         docs=TEXT(analyzer=values_analyzer(), phrase=False),
@@ -59,6 +61,8 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "title_f": article.title,
         "body": body,
         "body_f": body,
+        "title_p": article.title,
+        "body_p": body,
         "text": body[:STORED_BODY_CHARS],
         "words": enr.words if enr else "",
         "docs": _join(sorted(docrefs.article_keys(f"{article.title}\n{body}", documents))),

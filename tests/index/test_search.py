@@ -126,3 +126,11 @@ def test_diacritics_restored_without_the_words_field(tmp_path: Path, articles: l
         assert [h.id for h in plain.search(SearchQuery(text="dang uy")).hits] == \
             [h.id for h in plain.search(SearchQuery(text="Đảng uỷ")).hits]
         assert plain.search(SearchQuery(text="Đảng ủy")).suggestion is None
+
+
+def test_phrases_need_adjacent_words(idx: SearchIndex) -> None:
+    phrase = idx.search(SearchQuery(text='"chí minh"')).total
+    reversed_ = idx.search(SearchQuery(text='"minh chí"')).total
+    loose = idx.search(SearchQuery(text="chí minh")).total
+    assert phrase > 0 and reversed_ < phrase <= loose
+    assert idx.search(SearchQuery(text='"chi minh"')).total == phrase  # folded phrases too
