@@ -37,17 +37,15 @@ FURNITURE_TEXT = re.compile(
     r"thấp nhất \d+\s*°c.*|độ ẩm trung bình.*|tốc độ gió.*|\d+\s*o?c|facebook|zalo|twitter|google|"
     r"bao dien tu [a-z ]+|đồng hành cùng doanh nghiệp)$",
     re.IGNORECASE)
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Control and format characters (Unicode Cc/Cf) except tab and newline: soft hyphens, zero-width marks, BOM.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
     """NFC, one space between words, no zero-width or control characters, stripped."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _WS.sub(" ", text).strip()
+    return " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).split())
 
 
 def decode_html(data: str | bytes, declared: str | None = None) -> str:

@@ -28,7 +28,8 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
     for site in sites:
         p = site.politeness
         slots[site.id] = {
-            "concurrency": max(1, p.concurrency if polite else 16),
+            # Impolite mode is for loopback mirrors: a stdlib HTTP server's listen backlog is 5.
+            "concurrency": max(1, p.concurrency if polite else 8),
             "delay": p.delay if polite else 0.0,
             "jitter": 0.5 if polite and p.delay else 0.0,
         }
@@ -44,6 +45,8 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         },
         "DOWNLOAD_SLOTS": slots,
         "CONCURRENT_REQUESTS": 32 if polite else 64,
+        # Our pipeline is synchronous: more parallel item slots only cost asyncio tasks per response.
+        "CONCURRENT_ITEMS": 4,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2 if polite else 16,
         # The default slot serves robots.txt; it paces like the most patient chosen site.
         "DOWNLOAD_DELAY": min((s.politeness.delay for s in sites), default=1.0) if polite else 0.0,

@@ -47,6 +47,7 @@ class NewsSpider(scrapy.Spider):
         self.polite = polite
         self.known = {s.id: archive.known_urls(s.id) for s in sites}
         self.scheduled: set[str] = set()  # canonical article URLs requested in this run
+        self.seen_raw: set[str] = set()  # every discovered URL as written, before canonicalisation
         self.listing_pages: dict[str, int] = {}
         self.sitemap_count: dict[str, int] = {}
         self.new_ids: list[str] = []
@@ -120,7 +121,11 @@ class NewsSpider(scrapy.Spider):
 
     def links_to(self, site: Site, url: str, depth: int, lastmod: str | None = None) -> Iterator[scrapy.Request]:
         """Requests for one discovered URL: an article, a listing page, or nothing."""
-        if not url or not self._same_origin(site, url):
+        if not url or url in self.seen_raw:
+            return
+        # Menus and related lists repeat the same links on every page: skip exact repeats cheaply.
+        self.seen_raw.add(url)
+        if not self._same_origin(site, url):
             return
         if site.is_article_url(url):
             request = self.article_request(site, url, depth, lastmod)
@@ -253,6 +258,7 @@ class NewsSpider(scrapy.Spider):
         self.stats.site(site_id).fail(reason)
         if request.meta.get("kind") == "article":
             self.scheduled.discard(canonical_url(request.url))
+            self.seen_raw.discard(request.url)
         log.warning("%s: %s failed: %s", site_id, request.url, reason)
 
 
