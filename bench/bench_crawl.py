@@ -134,24 +134,29 @@ print(json.dumps({"pages": pages, "elapsed": elapsed,
 OURS = '''
 import json, resource, sys, time
 from crawler.crawl import crawl_sites
-import crawler.spider, crawler.republish, scrapy.crawler  # imports are not crawling (the bare one's aren't timed)
+import crawler.spider, crawler.republish, crawler.workers, scrapy.crawler  # imports are not timed (nor the bare's)
+extra = {"JOBDIR": None} if sys.argv[3] == "nojob" else None
 urls, data = json.loads(sys.argv[1]), sys.argv[2]
 start = time.perf_counter()
 stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in urls],
-                    base_urls={f"mirror-{s}": u for s, u in urls.items()}, polite=False, progress=False)
+                    base_urls={f"mirror-{s}": u for s, u in urls.items()}, polite=False, progress=False,
+                    settings=extra)
 elapsed = time.perf_counter() - start
+main_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"pages": stats.totals["pages"], "elapsed": elapsed, "new": stats.totals["new"],
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": (main_kb + crawler.workers.last_worker_peak_rss_kb) / 1024,
+                  "main_rss_mb": main_kb / 1024}))
 '''
 
 
 def run(kind: str, urls: dict[str, str], work: Path) -> dict[str, Any]:
     out = work / f"{kind}-{time.time_ns()}"
     out.mkdir()
-    script = OURS if kind == "ours" else BARE
-    arg = json.dumps(urls if kind == "ours" else list(urls.values()))
-    proc = subprocess.run([sys.executable, "-c", script, arg, str(out)], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
+    ours = kind.startswith("ours")
+    arg = json.dumps(urls if ours else list(urls.values()))
+    cmd = [sys.executable, "-c", OURS if ours else BARE, arg, str(out)] + (["nojob" if "nojob" in kind else "job"]
+                                                                          if ours else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["pages_per_s"] = result["pages"] / result["elapsed"]
     shutil.rmtree(out, ignore_errors=True)
@@ -169,10 +174,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ct05-bench-crawl-") as tmp:
         work = Path(tmp)
         articles = build(work / "site", args.copies)
-        results: dict[str, list[dict[str, Any]]] = {"ours": [], "bare": []}
+        results: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": [], "ours-nojob": []}
         with MirrorServer(root=work / "site") as mirror:
             for _ in range(args.rounds):
-                for kind in ("bare", "ours"):
+                for kind in results:
                     results[kind].append(run(kind, mirror.urls, work))
                     print(kind, json.dumps(results[kind][-1]), flush=True)
     med = {k: {m: statistics.median(r[m] for r in v) for m in ("pages", "pages_per_s", "rss_mb", "elapsed")}
@@ -180,11 +185,14 @@ def main() -> None:
     print(f"{articles} article pages on 5 loopback sites; {args.rounds} rounds; medians")
     print("| crawler | pages | seconds | pages/s | peak RSS (MB) |")
     print("|---|---|---|---|---|")
-    for kind, label in (("bare", "bare Scrapy CrawlSpider (save HTML only)"), ("ours", "ct05 crawl_sites")):
+    labels = {"bare": "bare Scrapy CrawlSpider (save HTML only)", "ours": "ct05 crawl_sites (resumable: JOBDIR)",
+              "ours-nojob": "ct05 crawl_sites without JOBDIR"}
+    for kind, label in labels.items():
         m = med[kind]
         print(f"| {label} | {m['pages']:.0f} | {m['elapsed']:.1f} | {m['pages_per_s']:.0f} | {m['rss_mb']:.0f} |")
-    print(f"| ratio ours / bare | | | **{med['ours']['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
-          f"{med['ours']['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
+    for kind in ("ours", "ours-nojob"):
+        print(f"| ratio {kind} / bare | | | **{med[kind]['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
+              f"{med[kind]['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
     print(f"ours stored {results['ours'][0].get('new')} new articles per run")
 
 

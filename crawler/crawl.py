@@ -68,6 +68,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     from crawler.progress import ProgressLine
     from crawler.republish import mark_republications
     from crawler.spider import NewsSpider
+    from crawler.workers import ExtractPool
 
     data = Path(data_dir) if data_dir else default_data_dir()
     jobdir = job_dir(data, origins)
@@ -88,8 +89,9 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)
+        extractor = ExtractPool()
         process.crawl(crawler, sites=sites, origins=origins, archive=archive, stats=stats, run_id=run_id,
-                      refresh=refresh, since=since, validators=validators, polite=polite)
+                      refresh=refresh, since=since, validators=validators, polite=polite, extractor=extractor)
         status = "failed"
         try:
             ticker.start()
@@ -99,6 +101,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             status = "finished" if reason == "finished" else str(reason or "failed")
         finally:
             ticker.stop()
+            extractor.close()
             stats.elapsed = time.perf_counter() - start
             spider = crawler.spider
             if status == "finished" and spider is not None:

@@ -20,6 +20,7 @@ from crawler.errors import failure_reason
 from crawler.extract import extract_html
 from crawler.sites import Site
 from crawler.stats import CrawlStats
+from crawler.workers import ExtractPool
 
 log = logging.getLogger(__name__)
 MAX_SITEMAPS = 50  # per site, sitemap index entries included
@@ -33,7 +34,7 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, *, sites: list[Site], origins: dict[str, str], archive: Archive, stats: CrawlStats,
                  run_id: int | None = None, refresh: bool = False, since: dict[str, str] | None = None,
                  validators: dict[str, dict[str, str]] | None = None, polite: bool = True,
-                 **kwargs: Any) -> None:
+                 extractor: ExtractPool | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sites = {s.id: s for s in sites}
         self.origins = origins  # site id -> base URL actually crawled
@@ -45,6 +46,7 @@ class NewsSpider(scrapy.Spider):
         self.validators = validators or {}  # listing URL -> {"etag": ..., "last_modified": ...}
         self.new_validators: dict[str, dict[str, str]] = {}
         self.polite = polite
+        self.extractor = extractor
         self.known = {s.id: archive.known_urls(s.id) for s in sites}
         self.scheduled: set[str] = set()  # canonical article URLs requested in this run
         self.seen_raw: set[str] = set()  # every discovered URL as written, before canonicalisation
@@ -223,7 +225,7 @@ class NewsSpider(scrapy.Spider):
             if url.startswith(("http://", "https://")):
                 yield from self.links_to(site, url, depth)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         site = self._site(response)
         stats = self.stats.site(site.id)
         stats.bump("pages")
@@ -241,15 +243,18 @@ class NewsSpider(scrapy.Spider):
             stats.fail("truncated")
             log.info("truncated page %s (%d bytes)", response.url, len(body))
             return
-        article = extract_html(body, response.url, site)
+        article = await self.extractor.extract(body, response.url, site) if self.extractor else \
+            extract_html(body, response.url, site)
         if article is None:
             stats.bump("not_article")
             log.info("not an article: %s", response.url)
         else:
             stats.bump("articles")
             yield {"article": article.replace(fetched_at=utcnow())}
-        if hasattr(response, "xpath"):
-            yield from self._follow(site, response)
+        # Article pages are followed only where sitemaps and feeds do not list every article.
+        if not (site.discovery.sitemaps or site.discovery.feeds) and hasattr(response, "xpath"):
+            for request in self._follow(site, response):
+                yield request
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

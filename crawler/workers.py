@@ -1,0 +1,78 @@
+"""Extraction in worker processes, so that parsing pages does not hold up the crawl's event loop.
+
+Scrapy runs in one thread; HTML parsing is CPU work. With more than one core, a small process pool
+extracts articles while the reactor keeps downloading. With one core (or if the pool cannot start)
+extraction runs inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler.article import Article
+from crawler.extract import extract_html
+from crawler.sites import Site
+
+log = logging.getLogger(__name__)
+
+
+def _warm() -> bool:
+    """Run in each worker at start: import what extraction needs before the first page arrives."""
+    import crawler.extract  # noqa: F401
+
+    return True
+
+
+def _peak_rss_kb() -> int:
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+#: Peak RSS (KiB) of the extraction workers of the last pool closed in this process (for benchmarks).
+last_worker_peak_rss_kb = 0
+
+
+class ExtractPool:
+    """`await pool.extract(body, url, site)`: `extract_html` in a worker process, or inline."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        cores = os.cpu_count() or 1
+        self.workers = max(0, min(4, cores - 1)) if workers is None else workers
+        self.pool: ProcessPoolExecutor | None = None
+        if self.workers > 0:
+            try:
+                # forkserver: workers start from a clean process, not a fork of the running reactor.
+                ctx = multiprocessing.get_context("forkserver")
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_warm)
+                for _ in range(self.workers):
+                    self.pool.submit(_warm)
+            except (OSError, ValueError) as exc:
+                log.warning("no extraction workers (%s): extracting inline", exc)
+                self.pool = None
+
+    async def extract(self, body: bytes, url: str, site: Site) -> Article | None:
+        if self.pool is None:
+            return extract_html(body, url, site)
+        try:
+            return await asyncio.wrap_future(self.pool.submit(extract_html, body, url, site))
+        except BrokenProcessPool:
+            log.warning("extraction worker died: extracting inline from now on")
+            self.pool = None
+            return extract_html(body, url, site)
+
+    def close(self) -> None:
+        global last_worker_peak_rss_kb
+        if self.pool is not None:
+            try:
+                peaks = [f.result(timeout=10) for f in [self.pool.submit(_peak_rss_kb) for _ in range(self.workers)]]
+                last_worker_peak_rss_kb = max(peaks)
+            except Exception:  # noqa: BLE001 - a measurement only
+                last_worker_peak_rss_kb = 0
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
