@@ -261,9 +261,6 @@ class NewsSpider(scrapy.Spider):
         site_id = request.meta.get("site", "?")
         reason = failure_reason(failure)
         self.stats.site(site_id).fail(reason)
-        if request.meta.get("kind") == "article":
-            self.scheduled.discard(canonical_url(request.url))
-            self.seen_raw.discard(request.url)
         log.warning("%s: %s failed: %s", site_id, request.url, reason)
 
 
