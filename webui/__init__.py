@@ -82,7 +82,8 @@ class RawUtf8QueryFix:
 
     WSGI wants QUERY_STRING as the request bytes decoded as latin-1. Werkzeug's development server
     encodes the latin-1 text once more as UTF-8, so "chỉ" arrives as mojibake. The double-encoded form
-    is recognisable: undoing it gives back a string whose characters all fit in latin-1.
+    is recognisable: undoing it gives back a string in the WSGI form, latin-1 characters whose bytes
+    are valid UTF-8. A correct QUERY_STRING (from the test client or a real server) fails that test.
     """
 
     def __init__(self, app: Any) -> None:
@@ -95,6 +96,15 @@ class RawUtf8QueryFix:
                 undone = query.encode("latin-1").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
                 undone = ""
-            if undone and all(ord(ch) < 256 for ch in undone):
+            if undone and _is_wsgi_form(undone):
                 environ["QUERY_STRING"] = undone
         return self.app(environ, start_response)
+
+
+def _is_wsgi_form(text: str) -> bool:
+    """Whether `text` is UTF-8 bytes carried as latin-1 characters, as WSGI wants them."""
+    try:
+        text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return True
