@@ -1,6 +1,6 @@
 """NLP benchmark: enrichment throughput (vs underthesea `ner`), fold speed, relevance precision/recall.
 
-usage: python bench/bench_nlp.py [--corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40]
+usage: python bench/bench_nlp.py [--corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40] [--before]
 
 Needs the shared corpus (hits + negatives); without it, only the five test seeds are used (replicated
 to 1,000 articles) and relevance precision/recall is skipped.
@@ -9,6 +9,7 @@ to 1,000 articles) and relevance precision/recall is skipped.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -83,6 +84,7 @@ def bench_relevance(docs: list[tuple[str, str, str, bool]]) -> None:
 def bench_throughput(articles: list[Article], workers: int, runs: int) -> float:
     times = []
     for _ in range(runs):
+        print(f"  run start: {load()}")
         t0 = time.perf_counter()
         n = sum(1 for _ in enrich_many(articles, workers=workers))
         times.append(time.perf_counter() - t0)
@@ -93,29 +95,63 @@ def bench_throughput(articles: list[Article], workers: int, runs: int) -> float:
     return len(articles) / med
 
 
+def reference_segmenter() -> None:
+    """Segment with underthesea's own `word_tokenize` (the code before nlp/_crf.py), for before/after figures.
+
+    Worker processes are forked, so they inherit the swap."""
+    from underthesea import word_tokenize
+
+    import nlp.segment
+
+    nlp.segment._tokenizer = lambda: (lambda text: word_tokenize(text, format="text"))  # type: ignore[assignment]
+
+
 def bench_cpu(articles: list[Article], n: int = 400) -> float:
     """Articles per CPU-second in one process (robust to a busy machine); ×2 estimates 2 idle cores."""
     subset = articles[:n]
     t0 = time.process_time()
     sum(1 for _ in enrich_many(subset, workers=1))
     rate = len(subset) / (time.process_time() - t0)
-    print(f"enrich_many, CPU time, 1 process: {rate:.1f} articles per CPU-second (×2 cores: {2 * rate:.1f}/s)")
+    print(f"enrich_many, CPU time, 1 process, {len(subset)} articles: {rate:.1f} articles per CPU-second "
+          f"(×2 cores: {2 * rate:.1f}/s) ({load()})")
     return rate
 
 
-def bench_ner(articles: list[Article], sample: int) -> float:
-    from underthesea import ner, sent_tokenize
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): the machine is shared, so every figure carries it."""
+    return "load " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    subset = articles[:sample]
-    t0 = time.perf_counter()
+
+def bench_side_by_side(articles: list[Article], sample: int) -> float:
+    """Per-article seconds on the same SAMPLE articles, one process: our enrichment, underthesea's own
+    `word_tokenize` (what segmentation cost before nlp/_crf.py), and `ner` on every sentence."""
+    from underthesea import ner, sent_tokenize, word_tokenize
+
+    from nlp.enrich import enrich
+
+    subset = articles[:: max(1, len(articles) // sample)][:sample]  # spread over hits and negatives
+    enrich(subset[0])  # models loaded before timing
+    ner("Hà Nội")
+    times: dict[str, list[float]] = {"enrich": [], "word_tokenize": [], "ner": []}
     for a in subset:
+        t0 = time.perf_counter()
+        enrich(a)
+        t1 = time.perf_counter()
+        word_tokenize(normalize(f"{a.title}\n\n{a.body}"), format="text")
+        t2 = time.perf_counter()
         for sentence in sent_tokenize(normalize(f"{a.title}. {a.body}")):
             ner(sentence)
-    elapsed = time.perf_counter() - t0
-    rate = len(subset) / elapsed
-    print(f"underthesea ner on every sentence, 1 process: {len(subset)} articles in {elapsed:.1f} s = "
-          f"{rate:.2f} articles/s (×2 cores, extrapolated: {2 * rate:.2f} articles/s)")
-    return 2 * rate
+        t3 = time.perf_counter()
+        times["enrich"].append(t1 - t0)
+        times["word_tokenize"].append(t2 - t1)
+        times["ner"].append(t3 - t2)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"side by side, {len(subset)} articles (subsample), 1 process, median seconds per article ({load()}):")
+    for k, v in med.items():
+        print(f"  {k:14s} {v * 1000:8.1f} ms  = {1 / v:7.1f} articles/s per core")
+    print(f"  ratio ner / full enrichment: {med['ner'] / med['enrich']:.1f}x; "
+          f"underthesea word_tokenize alone / full enrichment: {med['word_tokenize'] / med['enrich']:.2f}x")
+    return med["ner"] / med["enrich"]
 
 
 def bench_fold(articles: list[Article]) -> None:
@@ -133,6 +169,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ner-sample", type=int, default=40)
+    ap.add_argument("--before", action="store_true",
+                    help="also time enrichment with underthesea's word_tokenize (the pre-_crf.py code)")
     args = ap.parse_args()
     if args.corpus.is_dir():
         docs = load_corpus(args.corpus)
@@ -146,8 +184,13 @@ def main() -> None:
     bench_fold(articles)
     bench_cpu(articles)
     ours = bench_throughput(articles, args.workers, args.runs)
-    ner_rate = bench_ner(articles, args.ner_sample)
-    print(f"ratio: full enrichment is {ours / ner_rate:.1f}× faster than ner alone on every sentence")
+    print(f"throughput goal: ≥ 30 articles/s wall with 2 workers: {'met' if ours >= 30 else 'NOT met'}")
+    bench_side_by_side(articles, args.ner_sample)
+    if args.before:
+        print("before (underthesea word_tokenize for segmentation):")
+        reference_segmenter()
+        bench_cpu(articles)
+        bench_throughput(articles, args.workers, args.runs)
 
 
 if __name__ == "__main__":

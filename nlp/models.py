@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler.article import Entity
 from nlp._data import DataError, load_toml, require
 from nlp.normalize import fold, normalize
 
-__all__ = ["extract_models", "model_key"]
+__all__ = ["extract_models", "group_models", "model_key"]
 
 _MAX_NAME = 160  # a longer "name" is a passage
 _L = r"a-zA-Z0-9\u00C0-\u024F\u1E00-\u1EFF"
@@ -245,3 +247,56 @@ def extract_models(text: str) -> list[Entity]:
         else:
             merged[key] = Entity(name=name, count=1, surface=surface, kind=kind, key=key)
     return list(merged.values())
+
+
+def _clauses(name: str) -> list[str]:
+    """The comma/semicolon-separated clauses of a name, each as a folded key."""
+    return [k for k in (_bare_key(part) for part in re.split(r"[,;]", name)) if k]
+
+
+def group_models(names: Iterable[str]) -> dict[str, str]:
+    """Variant → catalogue name, for every distinct name in NAMES (repeat a name once per article using it).
+
+    Names with the same `model_key` are one model; besides, a short form that is the leading or trailing
+    clause run of exactly one longer slogan in the catalogue is that slogan ("xứng danh Bộ đội Cụ Hồ" is
+    the end of "Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ"). Only whole clauses
+    count, and at least two words, so "Dân vận" is not folded into "Dân vận khéo". The catalogue name of a
+    group is its longest form in its most frequent spelling.
+
+    >>> g = group_models(["xứng danh Bộ đội Cụ Hồ", "Xứng danh Bộ đội Cụ Hồ",
+    ...                   "Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ", "Dân vận khéo"])
+    >>> g["xứng danh Bộ đội Cụ Hồ"]
+    'Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ'
+    >>> g["Dân vận khéo"]
+    'Dân vận khéo'
+    """
+    counts: Counter[str] = Counter(n for n in names if n and n.strip())
+    by_key: dict[str, list[str]] = {}
+    for name in counts:
+        by_key.setdefault(model_key(name), []).append(name)
+    # Every leading and trailing run of whole clauses of a multi-clause name points to that name's key.
+    parts: dict[str, set[str]] = {}
+    for key, members in by_key.items():
+        clauses = max((_clauses(m) for m in members), key=len)
+        for i in range(1, len(clauses)):
+            for run in (" ".join(clauses[:i]), " ".join(clauses[i:])):
+                if len(run.split()) >= 2 and run != key:
+                    parts.setdefault(run, set()).add(key)
+    parent: dict[str, str] = {}
+    for key in by_key:
+        owners = parts.get(key, set())
+        if len(owners) == 1:  # a clause shared by two different slogans names neither
+            parent[key] = next(iter(owners))
+    groups: dict[str, list[str]] = {}
+    for key in by_key:
+        root = key
+        while root in parent:  # a chain of ever longer forms ends at the longest one
+            root = parent[root]
+        groups.setdefault(root, []).extend(by_key[key])
+    out: dict[str, str] = {}
+    for root, members in groups.items():
+        # The full form names the group (a UI shows the whole slogan), in its most used spelling.
+        best = max(by_key[root], key=lambda m: (counts[m], len(m), m))
+        for m in members:
+            out[m] = best
+    return out

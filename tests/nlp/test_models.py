@@ -29,3 +29,24 @@ def test_model_key_groups_variants() -> None:
     assert model_key("mô hình 'Thân thiện và trách nhiệm'") == model_key("Thân thiện và trách nhiệm")
     assert model_key("OCOP") == model_key("mỗi xã một sản phẩm")
     assert model_key("Hoà nhập") == model_key("Hòa nhập")
+
+
+def test_group_models_short_and_long_forms() -> None:
+    from nlp.models import group_models
+
+    full = "Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ"
+    g = group_models(["xứng danh Bộ đội Cụ Hồ", "Xứng danh Bộ đội Cụ Hồ", full, full, "Phát huy truyền thống",
+                      "Dân vận khéo", "Mô hình “Dân vận khéo”", "Dân vận"])
+    assert g["xứng danh Bộ đội Cụ Hồ"] == g["Xứng danh Bộ đội Cụ Hồ"] == full
+    assert g["Phát huy truyền thống"] == full  # a leading clause run
+    assert g["Dân vận khéo"] == g["Mô hình “Dân vận khéo”"]  # same model_key
+    assert g["Dân vận"] == "Dân vận"  # a word prefix is not a clause: not grouped
+
+
+def test_group_models_shared_clause_is_ambiguous() -> None:
+    from nlp.models import group_models
+
+    a, b = "Vì nhân dân phục vụ, an toàn giao thông", "Vì nhân dân phục vụ, giữ gìn trật tự"
+    g = group_models([a, b, "Vì nhân dân phục vụ"])
+    assert g["Vì nhân dân phục vụ"] == "Vì nhân dân phục vụ"
+    assert g[a] == a and g[b] == b
