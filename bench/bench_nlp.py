@@ -1,6 +1,7 @@
 """NLP benchmark: enrichment throughput (vs underthesea `ner`), fold speed, relevance precision/recall.
 
 usage: python bench/bench_nlp.py [--corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40] [--before]
+       [--check-segmentation]
 
 Needs the shared corpus (hits + negatives); without it, only the five test seeds are used (replicated
 to 1,000 articles) and relevance precision/recall is skipped.
@@ -95,6 +96,18 @@ def bench_throughput(articles: list[Article], workers: int, runs: int) -> float:
     return len(articles) / med
 
 
+def check_segmentation(articles: list[Article]) -> None:
+    """nlp/_crf.py must segment exactly like underthesea's `word_tokenize`: compare on every article."""
+    from underthesea import word_tokenize
+
+    from nlp.segment import word_tokenize_batch
+
+    texts = [f"{a.title}\n\n{a.body}" for a in articles]
+    ours = word_tokenize_batch(texts)
+    same = sum(o == word_tokenize(normalize(t), format="text") for o, t in zip(ours, texts, strict=True))
+    print(f"segmentation identical to underthesea word_tokenize: {same} / {len(texts)} articles")
+
+
 def reference_segmenter() -> None:
     """Segment with underthesea's own `word_tokenize` (the code before nlp/_crf.py), for before/after figures.
 
@@ -169,6 +182,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ner-sample", type=int, default=40)
+    ap.add_argument("--check-segmentation", action="store_true",
+                    help="compare nlp/_crf.py with underthesea's word_tokenize on every article (~1 min)")
     ap.add_argument("--before", action="store_true",
                     help="also time enrichment with underthesea's word_tokenize (the pre-_crf.py code)")
     args = ap.parse_args()
@@ -182,6 +197,8 @@ def main() -> None:
     articles = [Article(url=f"bench://{i}", source="bench", title=t or "-", body=b or "-")
                 for i, (_, t, b, _) in enumerate(docs)]
     bench_fold(articles)
+    if args.check_segmentation:
+        check_segmentation(articles)
     bench_cpu(articles)
     ours = bench_throughput(articles, args.workers, args.runs)
     print(f"throughput goal: ≥ 30 articles/s wall with 2 workers: {'met' if ours >= 30 else 'NOT met'}")
