@@ -4,7 +4,7 @@ A person is a run of 2-4 capitalised syllables that starts with a Vietnamese fam
 follows an honorific/position ("ông", "đồng chí", "Bí thư Đảng ủy", "Chủ tịch UBND huyện") or has a
 middle name ("Văn", "Thị", …) or three or more syllables. Runs that are places ("Hà Nội",
 "Mai Châu"), street or school names ("đường Lê Lợi") and the topic itself ("Hồ Chí Minh") are not.
-underthesea `ner` is not used: it is ~15× slower than the whole pipeline and tags "phong cách Hồ Chí
+underthesea `ner` is not used: it is ~20× slower than the whole pipeline and tags "phong cách Hồ Chí
 Minh" as a location (see BENCHMARKS.md).
 """
 
