@@ -7,6 +7,7 @@ statistics back as JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -66,7 +67,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     from scrapy.crawler import CrawlerProcess
 
     from crawler.progress import ProgressLine
-    from crawler.republish import mark_republications
+    from crawler.republish import republication_pass
     from crawler.spider import NewsSpider
     from crawler.workers import ExtractPool
 
@@ -111,7 +112,9 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
                     archive.set_meta(f"crawl.since:{site.id}:{origins[site.id]}", started_local)
                 shutil.rmtree(jobdir, ignore_errors=True)
             if spider is not None and spider.new_ids:
-                stats.republications = mark_republications(archive, spider.new_ids)
+                done = republication_pass(archive, spider.new_ids)
+                stats.republications = done.marked
+                stats.republish = dataclasses.asdict(done)
             stats.status = status
             archive.finish_run(run_id, status, stats.as_dict())
     return stats

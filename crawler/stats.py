@@ -48,6 +48,7 @@ class CrawlStats:
     status: str = "running"
     elapsed: float = 0.0
     republications: int = 0
+    republish: dict[str, int] = field(default_factory=dict)  # the republication pass's PassStats
 
     def site(self, site_id: str) -> SiteStats:
         return self.sites.setdefault(site_id, SiteStats())
@@ -78,12 +79,14 @@ class CrawlStats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "status": self.status, "elapsed": round(self.elapsed, 3),
-                "republications": self.republications, "totals": self.totals, "sites": self.per_site}
+                "republications": self.republications,
+                "republish": dict(self.republish), "totals": self.totals, "sites": self.per_site}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CrawlStats:
         stats = cls(run_id=data.get("run_id"), status=str(data.get("status", "")),
-                    elapsed=float(data.get("elapsed", 0.0)), republications=int(data.get("republications", 0)))
+                    elapsed=float(data.get("elapsed", 0.0)), republications=int(data.get("republications", 0)),
+                    republish={str(k): int(v) for k, v in (data.get("republish") or {}).items()})
         for site_id, site in (data.get("sites") or {}).items():
             stats.sites[site_id] = SiteStats.from_dict(site)
         return stats
