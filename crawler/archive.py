@@ -18,6 +18,9 @@ from typing import Any, Literal
 from crawler.article import Article, Enrichment
 
 ARCHIVE_FILE = "archive.sqlite3"
+#: Meta key set (in the same transaction) whenever articles are stored or changed, cleared by the scheduler
+#: once `ct05 process` and `ct05 index` have run: stored articles are never stranded by a crash in between.
+PENDING_KEY = "schedule.pending"
 Outcome = Literal["new", "updated", "unchanged"]
 
 _SCHEMA = """
@@ -129,11 +132,20 @@ class Archive:
                     self._write(merged, seq, now, first_seen=None)
                     outcomes.append("updated")
                 seq += 1
+            if any(o != "unchanged" for o in outcomes):
+                self._mark_pending(now)
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
         return outcomes
+
+    def _mark_pending(self, now: str) -> None:
+        """Flag stored changes for the downstream steps; a fresh value each time, so that a scheduler
+        clearing the value it read does not clear a later write's flag."""
+        value = f"{now} {os.getpid()} {self._next_seq()}"
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                        (PENDING_KEY, value, value))
 
     def _write(self, article: Article, seq: int, now: str, first_seen: str | None) -> None:
         key = None
