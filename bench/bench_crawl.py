@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -156,25 +157,34 @@ def run(kind: str, urls: dict[str, str], work: Path) -> dict[str, Any]:
     arg = json.dumps(urls if ours else list(urls.values()))
     cmd = [sys.executable, "-c", OURS if ours else BARE, arg, str(out)] + (["nojob" if "nojob" in kind else "job"]
                                                                           if ours else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+    env = {**os.environ, "CT05_EXTRACT_WORKERS": "0"} if "inline" in kind else None
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True, env=env)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["pages_per_s"] = result["pages"] / result["elapsed"]
     shutil.rmtree(out, ignore_errors=True)
     return result
 
 
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages (as `uptime` shows them)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kinds", default="bare,ours,ours-nojob",
+                        help="comma-separated: bare, ours, ours-nojob, ours-inline (extraction in the crawl process)")
     args = parser.parse_args()
     # The stdlib server listens with a backlog of 5: bursts of new connections from either crawler
     # overflow it and the kernel's SYN retries (1 s, 3 s, ...) would dominate the timings.
     ThreadingHTTPServer.request_queue_size = 256
+    load_before = _load()
     with tempfile.TemporaryDirectory(prefix="ct05-bench-crawl-") as tmp:
         work = Path(tmp)
         articles = build(work / "site", args.copies)
-        results: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": [], "ours-nojob": []}
+        results: dict[str, list[dict[str, Any]]] = {k: [] for k in args.kinds.split(",")}
         with MirrorServer(root=work / "site") as mirror:
             for _ in range(args.rounds):
                 for kind in results:
@@ -186,15 +196,25 @@ def main() -> None:
     print("| crawler | pages | seconds | pages/s | peak RSS (MB) |")
     print("|---|---|---|---|---|")
     labels = {"bare": "bare Scrapy CrawlSpider (save HTML only)", "ours": "ct05 crawl_sites (resumable: JOBDIR)",
-              "ours-nojob": "ct05 crawl_sites without JOBDIR"}
+              "ours-nojob": "ct05 crawl_sites without JOBDIR",
+              "ours-inline": "ct05 crawl_sites, JOBDIR, extraction inline (no worker)"}
     for kind, label in labels.items():
+        if kind not in med:
+            continue
         m = med[kind]
         print(f"| {label} | {m['pages']:.0f} | {m['elapsed']:.1f} | {m['pages_per_s']:.0f} | {m['rss_mb']:.0f} |")
-    for kind in ("ours", "ours-nojob"):
-        print(f"| ratio {kind} / bare | | | **{med[kind]['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
-              f"{med[kind]['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
-    print(f"ours stored {results['ours'][0].get('new')} new articles per run")
-
+    if "bare" in med:
+        for kind in (k for k in med if k != "bare"):
+            print(f"| ratio {kind} / bare | | | **{med[kind]['pages_per_s'] / med['bare']['pages_per_s']:.2f}×** | "
+                  f"{med[kind]['rss_mb'] / med['bare']['rss_mb']:.2f}× |")
+        ratios = [o["pages_per_s"] / b["pages_per_s"] for o, b in zip(results.get("ours", []), results["bare"],
+                                                                      strict=False)]
+        if ratios:
+            print(f"per-round ratios ours / bare: {', '.join(f'{r:.2f}' for r in ratios)}")
+    first = next(iter(v for k, v in results.items() if k != "bare"), None)
+    if first:
+        print(f"ours stored {first[0].get('new')} new articles per run")
+    print("load average before / after:", load_before, "/", _load())
 
 if __name__ == "__main__":
     main()

@@ -43,6 +43,8 @@ class ExtractPool:
 
     def __init__(self, workers: int | None = None) -> None:
         cores = os.cpu_count() or 1
+        if workers is None and os.environ.get("CT05_EXTRACT_WORKERS", "").isdigit():
+            workers = int(os.environ["CT05_EXTRACT_WORKERS"])
         self.workers = max(0, min(4, cores - 1)) if workers is None else workers
         self.pool: ProcessPoolExecutor | None = None
         if self.workers > 0:
