@@ -106,10 +106,12 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             stats.elapsed = time.perf_counter() - start
             spider = crawler.spider
             if status == "finished" and spider is not None:
-                validators.update(spider.new_validators)
-                archive.set_meta("crawl.validators", json.dumps(validators))
+                save_validators(archive, validators, spider, stats)
                 for site in sites:
-                    archive.set_meta(f"crawl.since:{site.id}:{origins[site.id]}", started_local)
+                    # A site with failed fetches keeps its earlier date: sitemap lastmod filtering must
+                    # not hide the documents whose URLs failed this time.
+                    if not stats.site(site.id).counts.get("failed", 0):
+                        archive.set_meta(f"crawl.since:{site.id}:{origins[site.id]}", started_local)
                 shutil.rmtree(jobdir, ignore_errors=True)
             if spider is not None and spider.new_ids:
                 done = republication_pass(archive, spider.new_ids)
@@ -118,6 +120,18 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             stats.status = status
             archive.finish_run(run_id, status, stats.as_dict())
     return stats
+
+
+def save_validators(archive: Archive, validators: dict[str, dict[str, str]], spider: Any, stats: CrawlStats) -> None:
+    """Keep this crawl's ETag / Last-Modified of sitemaps, feeds and listings for the next one. A site
+    with failed fetches keeps none: its documents are fetched in full next time, so the URLs whose
+    fetch failed are rediscovered (a 304 would hide them)."""
+    failed = {site_id for site_id, site in stats.sites.items() if site.counts.get("failed", 0)}
+    validators.update(spider.new_validators)
+    for url, site_id in spider.documents.items():
+        if site_id in failed:
+            validators.pop(url, None)
+    archive.set_meta("crawl.validators", json.dumps(validators))
 
 
 def _local_now() -> str:

@@ -45,6 +45,7 @@ class NewsSpider(scrapy.Spider):
         self.since = since or {}  # site id -> start of its last finished crawl (naive local ISO)
         self.validators = validators or {}  # listing URL -> {"etag": ..., "last_modified": ...}
         self.new_validators: dict[str, dict[str, str]] = {}
+        self.documents: dict[str, str] = {}  # canonical URL of each sitemap, feed, listing asked -> site id
         self.polite = polite
         self.extractor = extractor
         self.known = {s.id: archive.known_urls(s.id) for s in sites}
@@ -76,15 +77,42 @@ class NewsSpider(scrapy.Spider):
         for site in self.sites.values():
             urls = site.start_urls(self.origins[site.id])
             for url in urls["sitemaps"]:
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=True,
-                                     meta=self._meta(site, "sitemap"), priority=30)
+                yield self.conditional(site, url, "sitemap", self.parse_sitemap, 30, dont_filter=True)
             for url in urls["feeds"]:
-                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, dont_filter=True,
-                                     meta=self._meta(site, "feed"), priority=20)
+                yield self.conditional(site, url, "feed", self.parse_feed, 20, dont_filter=True)
             for url in urls["listings"]:
                 request = self.listing_request(site, url, 0)
                 if request is not None:
                     yield request.replace(dont_filter=True)
+
+    def conditional(self, site: Site, url: str, kind: str, callback: Any, priority: int, depth: int = 0,
+                    dont_filter: bool = False) -> scrapy.Request:
+        """A request for a sitemap, feed or listing page, conditional (If-None-Match / If-Modified-Since)
+        on what the last finished crawl saw of it; unconditional with --refresh."""
+        key = canonical_url(url)
+        self.documents[key] = site.id
+        headers: dict[str, str] = {}
+        cached = {} if self.refresh else self.validators.get(key, {})
+        if cached.get("etag"):
+            headers["If-None-Match"] = cached["etag"]
+        if cached.get("last_modified"):
+            headers["If-Modified-Since"] = cached["last_modified"]
+        meta = self._meta(site, kind, depth)
+        meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta,
+                              priority=priority, dont_filter=dont_filter)
+
+    def _unchanged(self, response: Response, site: Site) -> bool:
+        """True for a 304; otherwise remember the document's validators for the next crawl."""
+        if response.status == 304:
+            self.stats.site(site.id).bump("not_modified")
+            return True
+        headers = response.headers
+        validators = {k: headers.get(h, b"").decode("latin-1")
+                      for k, h in (("etag", "ETag"), ("last_modified", "Last-Modified"))}
+        if validators["etag"] or validators["last_modified"]:
+            self.new_validators[canonical_url(response.url)] = validators
+        return False
 
     def listing_request(self, site: Site, url: str, depth: int) -> scrapy.Request | None:
         """A (conditional) request for a listing page, or None past the page and depth bounds."""
@@ -92,16 +120,7 @@ class NewsSpider(scrapy.Spider):
         if count >= site.discovery.max_listing_pages or depth > site.discovery.max_depth:
             return None
         self.listing_pages[site.id] = count + 1
-        headers: dict[str, str] = {}
-        cached = self.validators.get(canonical_url(url), {})
-        if cached.get("etag"):
-            headers["If-None-Match"] = cached["etag"]
-        if cached.get("last_modified"):
-            headers["If-Modified-Since"] = cached["last_modified"]
-        meta = self._meta(site, "listing", depth)
-        meta["handle_httpstatus_list"] = [304]
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, headers=headers,
-                              meta=meta, priority=10)
+        return self.conditional(site, url, "listing", self.parse_listing, 10, depth)
 
     def article_request(self, site: Site, url: str, depth: int, lastmod: str | None = None) -> scrapy.Request | None:
         """A request for an article URL, or None when it is known (and not to refresh) or already asked."""
@@ -147,6 +166,8 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         stats = self.stats.site(site.id)
         stats.bump("pages")
+        if self._unchanged(response, site):
+            return
         stats.bump("sitemaps")
         try:
             root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False,
@@ -172,8 +193,7 @@ class NewsSpider(scrapy.Spider):
                 self.sitemap_count[site.id] = self.sitemap_count.get(site.id, 0) + 1
                 since = self.since.get(site.id)
                 if self.sitemap_count[site.id] <= MAX_SITEMAPS and not (lastmod and since and lastmod <= since):
-                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error,
-                                         meta=self._meta(site, "sitemap"), priority=30)
+                    yield self.conditional(site, loc, "sitemap", self.parse_sitemap, 30)
             elif tag == "url":
                 yield from self.links_to(site, loc, 1, lastmod)
 
@@ -181,6 +201,8 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         stats = self.stats.site(site.id)
         stats.bump("pages")
+        if self._unchanged(response, site):
+            return
         stats.bump("feeds")
         try:
             root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False,
@@ -206,14 +228,9 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         stats = self.stats.site(site.id)
         stats.bump("pages")
-        if response.status == 304:
-            stats.bump("not_modified")
+        if self._unchanged(response, site):
             return
         stats.bump("listings")
-        validators = {k: response.headers.get(h, b"").decode("latin-1")
-                      for k, h in (("etag", "ETag"), ("last_modified", "Last-Modified"))}
-        if any(validators.values()):
-            self.new_validators[canonical_url(response.url)] = validators
         yield from self._follow(site, response)
 
     def _follow(self, site: Site, response: Response) -> Iterator[scrapy.Request]:
