@@ -114,7 +114,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
                         archive.set_meta(f"crawl.since:{site.id}:{origins[site.id]}", started_local)
                 shutil.rmtree(jobdir, ignore_errors=True)
             if spider is not None and spider.new_ids:
-                done = republication_pass(archive, spider.new_ids)
+                done = republication_pass(archive, spider.new_ids, spider.signatures)
                 stats.republications = done.marked
                 stats.republish = dataclasses.asdict(done)
             stats.status = status

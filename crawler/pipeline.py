@@ -23,6 +23,7 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.batch: list[Article] = []
+        self.minhash: dict[str, bytes] = {}  # signature bytes by URL, from the extraction step
         self.stored: set[str] = set()  # URLs written in this run: a re-fetched copy is not stored twice
 
     @classmethod
@@ -42,6 +43,8 @@ class ArchivePipeline:
             return item
         self.stored.add(article.url)
         self.batch.append(article)
+        if isinstance(item.get("minhash"), bytes):
+            self.minhash[article.url] = item["minhash"]
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
         return item
@@ -55,8 +58,11 @@ class ArchivePipeline:
         outcomes = spider.archive.upsert_many(batch)
         for article, outcome in zip(batch, outcomes, strict=True):
             spider.stats.site(article.source).bump(outcome)
+            sig = self.minhash.pop(article.url, None)
             if outcome != "unchanged":
                 spider.new_ids.append(article.id)
+                if sig is not None:
+                    spider.signatures[article.id] = (article.content_hash, sig)
         if spider.run_id:
             spider.archive.update_run_stats(spider.run_id, spider.stats.as_dict())
         log.info("stored %d articles (%s)", len(batch), ", ".join(sorted(set(outcomes))))

@@ -91,6 +91,12 @@ def signature(text: str) -> np.ndarray | None:
         return (hv[:, None] * _A + _B).min(axis=0)
 
 
+def signature_bytes(text: str) -> bytes:
+    """`signature` as stored in the archive (little-endian uint32), b"" for a text too short to compare."""
+    sig = signature(text)
+    return b"" if sig is None else sig.astype("<u4").tobytes()
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures."""
     return float(np.count_nonzero(a == b)) / NUM_PERM
@@ -107,9 +113,11 @@ def band_keys(sig: np.ndarray) -> list[int]:
 
 @dataclass
 class PassStats:
-    """What one republication pass did: `hashed` signatures computed, `loaded` stored signatures read
-    back as candidates, `backfilled` articles given bands for the first time, `marked` copies changed."""
+    """What one republication pass did: `added` new or changed articles banded, `hashed` signatures
+    computed by the pass itself (the others came from the crawl), `loaded` stored signatures read back as
+    candidates, `backfilled` articles given bands for the first time, `marked` copies changed."""
 
+    added: int = 0
     hashed: int = 0
     loaded: int = 0
     backfilled: int = 0
@@ -121,7 +129,7 @@ last_pass = PassStats()
 
 
 def _sig_of(blob: bytes | None) -> np.ndarray | None:
-    return None if blob is None else np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32) if blob else None
 
 
 class _Store:
@@ -182,14 +190,30 @@ class _Store:
         self.write(rows)
         self.archive.set_meta("republish.bands", BANDS_VERSION)
 
-    def add(self, articles: list[Article]) -> None:
-        """Hash new or changed articles and store their signatures and bands."""
-        rows = []
-        for article in articles:
-            sig = signature(article.body)
-            self.sigs[article.id] = sig
-            rows.append((article.id, article.content_hash, sig))
-        self.stats.hashed += len(rows)
+    def add(self, new: list[str], known: dict[str, tuple[str, bytes]]) -> None:
+        """Signatures and bands of new or changed articles: those computed during the crawl (`known`: id ->
+        (content hash, signature bytes)) where the stored text is the one hashed, else hashed here."""
+        rows: list[tuple[str, str, np.ndarray | None]] = []
+        for start in range(0, len(new), 500):
+            chunk = new[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            current = dict(self.db.execute(
+                f"SELECT id, content_hash FROM articles WHERE deleted = 0 AND id IN ({marks})", chunk).fetchall())
+            for article_id in chunk:
+                chash = current.get(article_id)
+                if chash is None:
+                    continue
+                hit = known.get(article_id)
+                if hit is not None and hit[0] == chash:
+                    sig = _sig_of(hit[1])
+                else:
+                    article = self.archive.get(article_id)
+                    if article is None:
+                        continue
+                    sig = signature(article.body)
+                    self.stats.hashed += 1
+                self.sigs[article_id] = sig
+                rows.append((article_id, chash, sig))
         self.write(rows)
 
     def candidates(self, sig: np.ndarray) -> set[str]:
@@ -217,9 +241,11 @@ def _order_key(article: Article, first_seen: str) -> tuple[str, str, str]:
     return (article.published or "9999", first_seen, article.id)
 
 
-def republication_pass(archive: Archive, new_ids: Iterable[str]) -> PassStats:
+def republication_pass(archive: Archive, new_ids: Iterable[str],
+                       signatures: dict[str, tuple[str, bytes]] | None = None) -> PassStats:
     """Group the new (or changed) articles with their near-duplicates in the archive and mark the
-    copies; the work is proportional to the new articles and the groups they fall into."""
+    copies; the work is proportional to the new articles and the groups they fall into. `signatures`
+    are those the crawl computed already (id -> (content hash, `signature_bytes`))."""
     global last_pass
     stats = last_pass = PassStats()
     new = sorted(set(new_ids))
@@ -227,8 +253,8 @@ def republication_pass(archive: Archive, new_ids: Iterable[str]) -> PassStats:
         return stats
     store = _Store(archive, stats)
     store.backfill(set(new))
-    articles = [a for i in new if (a := archive.get(i)) is not None]
-    store.add(articles)
+    store.add(new, signatures or {})
+    stats.added = len(new)
     changes: dict[str, str | None] = {}
     done: set[str] = set()
     for article_id in new:

@@ -17,10 +17,9 @@ from crawler.archive import Archive, utcnow
 from crawler.canon import canonical_url
 from crawler.dates import parse_iso, parse_vn_date
 from crawler.errors import failure_reason
-from crawler.extract import extract_html
 from crawler.sites import Site
 from crawler.stats import CrawlStats
-from crawler.workers import ExtractPool
+from crawler.workers import ExtractPool, extract_page
 
 log = logging.getLogger(__name__)
 MAX_SITEMAPS = 50  # per site, sitemap index entries included
@@ -54,6 +53,7 @@ class NewsSpider(scrapy.Spider):
         self.listing_pages: dict[str, int] = {}
         self.sitemap_count: dict[str, int] = {}
         self.new_ids: list[str] = []
+        self.signatures: dict[str, tuple[str, bytes]] = {}  # new article id -> (content hash, MinHash bytes)
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -260,14 +260,14 @@ class NewsSpider(scrapy.Spider):
             stats.fail("truncated")
             log.info("truncated page %s (%d bytes)", response.url, len(body))
             return
-        article = await self.extractor.extract(body, response.url, site) if self.extractor else \
-            extract_html(body, response.url, site)
+        article, minhash = await self.extractor.extract(body, response.url, site) if self.extractor else \
+            extract_page(body, response.url, site)
         if article is None:
             stats.bump("not_article")
             log.info("not an article: %s", response.url)
         else:
             stats.bump("articles")
-            yield {"article": article.replace(fetched_at=utcnow())}
+            yield {"article": article.replace(fetched_at=utcnow()), "minhash": minhash}
         # Article pages are followed only where sitemaps and feeds do not list every article.
         if not (site.discovery.sitemaps or site.discovery.feeds) and hasattr(response, "xpath"):
             for request in self._follow(site, response):

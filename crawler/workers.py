@@ -18,12 +18,25 @@ from crawler.article import Article
 from crawler.extract import extract_html
 from crawler.sites import Site
 
+#: An extracted page: the article (or None) and its MinHash signature as bytes (b"" when the text is too
+#: short to compare), computed here so that the republication pass after the crawl need not hash it.
+Extracted = tuple[Article | None, bytes]
+
+
+def extract_page(body: bytes, url: str, site: Site) -> Extracted:
+    """`extract_html` and the article's MinHash signature, in one call (one trip to a worker)."""
+    from crawler.republish import signature_bytes
+
+    article = extract_html(body, url, site)
+    return (None, b"") if article is None else (article, signature_bytes(article.body))
+
 log = logging.getLogger(__name__)
 
 
 def _warm() -> bool:
     """Run in each worker at start: import what extraction needs before the first page arrives."""
     import crawler.extract  # noqa: F401
+    import crawler.republish  # noqa: F401
 
     return True
 
@@ -39,7 +52,7 @@ last_worker_peak_rss_kb = 0
 
 
 class ExtractPool:
-    """`await pool.extract(body, url, site)`: `extract_html` in a worker process, or inline."""
+    """`await pool.extract(body, url, site)`: `extract_page` in a worker process, or inline."""
 
     def __init__(self, workers: int | None = None) -> None:
         cores = os.cpu_count() or 1
@@ -58,15 +71,15 @@ class ExtractPool:
                 log.warning("no extraction workers (%s): extracting inline", exc)
                 self.pool = None
 
-    async def extract(self, body: bytes, url: str, site: Site) -> Article | None:
+    async def extract(self, body: bytes, url: str, site: Site) -> Extracted:
         if self.pool is None:
-            return extract_html(body, url, site)
+            return extract_page(body, url, site)
         try:
-            return await asyncio.wrap_future(self.pool.submit(extract_html, body, url, site))
+            return await asyncio.wrap_future(self.pool.submit(extract_page, body, url, site))
         except BrokenProcessPool:
             log.warning("extraction worker died: extracting inline from now on")
             self.pool = None
-            return extract_html(body, url, site)
+            return extract_page(body, url, site)
 
     def close(self) -> None:
         global last_worker_peak_rss_kb
