@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -27,13 +28,28 @@ pytestmark = pytest.mark.slow
 
 
 class Counting(MirrorHandler):
-    """Counts every GET per (site, path)."""
+    """Counts every GET per (site, path); holds article pages until `gate` opens."""
 
     gets: Counter[tuple[str, str]] = Counter()
+    articles: set[tuple[str, str]] = set()
+    gate = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-        self.gets[(self.root.name, self.path.split("?")[0])] += 1
+        key = (self.root.name, self.path.split("?")[0])
+        self.gets[key] += 1
+        if key in self.articles:
+            # Without the gate the first worker up could fetch all 39 articles while the second still imports
+            # Scrapy; held, it takes at most its concurrency's worth and leaves the rest in Redis.
+            self.gate.wait(timeout=60)
         super().do_GET()
+
+
+def _open_gate_when_both_started(data_dirs: list[Path], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all((d / "archive.sqlite3").exists() for d in data_dirs):
+        time.sleep(0.1)
+    time.sleep(2)  # from opening its archive to polling Redis a worker needs well under this
+    Counting.gate.set()
 
 
 def _free_port() -> int:
@@ -78,13 +94,17 @@ def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
     expected = {(a["site"], a["path"]) for a in manifest["articles"] if a["site"] in SITES}
     flush(redis_url)
     Counting.gets.clear()
+    Counting.articles = expected
+    Counting.gate.clear()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with MirrorServer(root=SITE_DIR, handler=Counting) as mirror:
         argv = [sys.executable, "-m", "crawler.distributed", "--redis", redis_url, "--no-progress", "--no-polite"]
         for site in SITES:
             argv += ["--site", f"mirror-{site}", "--base-url", f"mirror-{site}={mirror.urls[site]}"]
-        workers = [subprocess.Popen([*argv, "--data-dir", str(tmp_path / f"w{i}")], env=env, cwd=ROOT,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in (1, 2)]
+        dirs = [tmp_path / f"w{i}" for i in (1, 2)]
+        workers = [subprocess.Popen([*argv, "--data-dir", str(d)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for d in dirs]
+        threading.Thread(target=_open_gate_when_both_started, args=(dirs,), daemon=True).start()
         outputs = [w.communicate(timeout=150) for w in workers]
     for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err[-2000:]
