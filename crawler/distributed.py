@@ -18,7 +18,11 @@ crawl generation (after `--flush`) fetches them.
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +32,25 @@ KEY_PREFIX = "ct05"
 
 
 class SharedScheduler(Scheduler):
-    """scrapy-redis' scheduler that also de-duplicates article requests marked `dont_filter`."""
+    """scrapy-redis' scheduler that also de-duplicates article requests marked `dont_filter`, and lists
+    its process in the Redis hash `CT05_WORKERS_KEY` while it is open (`workers()` reads it)."""
+
+    _worker: str | None = None
+    _workers_key: str | None = None
+
+    def open(self, spider: Any) -> Any:
+        result = super().open(spider)
+        self._workers_key = spider.crawler.settings.get("CT05_WORKERS_KEY")
+        if self._workers_key:
+            self._worker = f"{socket.gethostname()}:{os.getpid()}"
+            started = datetime.now(UTC).replace(microsecond=0).isoformat()
+            self.server.hset(self._workers_key, self._worker, json.dumps({"started": started}))
+        return result
+
+    def close(self, reason: str) -> Any:
+        if self._workers_key and self._worker:
+            self.server.hdel(self._workers_key, self._worker)
+        return super().close(reason)
 
     def enqueue_request(self, request: Any) -> bool:
         if request.dont_filter and request.meta.get("kind") == "article" and self.df.request_seen(request):
@@ -50,7 +72,20 @@ def redis_settings(redis_url: str, prefix: str = KEY_PREFIX) -> dict[str, Any]:
         "DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
         # A process waits this long on an empty queue, so a peer still parsing a sitemap can feed it.
         "SCHEDULER_IDLE_BEFORE_CLOSE": 2,
+        "CT05_WORKERS_KEY": f"{prefix}:workers",
     }
+
+
+def workers(redis_url: str, prefix: str = KEY_PREFIX) -> dict[str, dict[str, Any]]:
+    """The worker processes crawling now: "host:pid" → {"started": ISO time}."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        raw = client.hgetall(f"{prefix}:workers")
+    finally:
+        client.close()
+    return {k.decode(): json.loads(v) for k, v in raw.items()}
 
 
 def flush(redis_url: str, prefix: str = KEY_PREFIX) -> int:

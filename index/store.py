@@ -94,6 +94,14 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = None
 
+    def __del__(self) -> None:
+        # An index dropped without close() (an app discarded by a test, a worker exiting) closes its
+        # files here rather than leaving them to the garbage collector's ResourceWarnings.
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
     def __enter__(self) -> SearchIndex:
         return self
 

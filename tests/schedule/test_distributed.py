@@ -44,11 +44,15 @@ class Counting(MirrorHandler):
         super().do_GET()
 
 
-def _open_gate_when_both_started(data_dirs: list[Path], timeout: float = 60) -> None:
+def _open_gate_when_both_started(redis_url: str, seen: list[int], timeout: float = 90) -> None:
+    from crawler.distributed import workers
+
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not all((d / "archive.sqlite3").exists() for d in data_dirs):
-        time.sleep(0.1)
-    time.sleep(2)  # from opening its archive to polling Redis a worker needs well under this
+    while time.monotonic() < deadline:
+        seen.append(len(workers(redis_url)))
+        if seen[-1] >= 2:  # both schedulers are open, so both pull from the shared queue from now on
+            break
+        time.sleep(0.05)
     Counting.gate.set()
 
 
@@ -89,6 +93,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
     from crawler.distributed import flush
+    from crawler.distributed import workers as registered
 
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     expected = {(a["site"], a["path"]) for a in manifest["articles"] if a["site"] in SITES}
@@ -104,7 +109,8 @@ def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
         dirs = [tmp_path / f"w{i}" for i in (1, 2)]
         workers = [subprocess.Popen([*argv, "--data-dir", str(d)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True) for d in dirs]
-        threading.Thread(target=_open_gate_when_both_started, args=(dirs,), daemon=True).start()
+        seen: list[int] = []
+        threading.Thread(target=_open_gate_when_both_started, args=(redis_url, seen), daemon=True).start()
         outputs = [w.communicate(timeout=150) for w in workers]
     for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err[-2000:]
@@ -120,4 +126,6 @@ def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
         stored += mine
     # Each article is in exactly one worker's archive: the Redis set, not the process, decided.
     assert len(stored) == len(set(stored)) and set(stored) == expected
+    assert max(seen) == 2, "both workers should have registered in Redis"
     assert all(n > 0 for n in per_worker), f"both workers should have fetched articles: {per_worker}"
+    assert registered(redis_url) == {}, "a finished worker leaves the list"
