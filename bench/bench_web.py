@@ -3,10 +3,13 @@
     python bench/bench_web.py DATA_DIR                      # mixed pages, 50 clients, 60 s
     python bench/bench_web.py DATA_DIR --mix search         # the search page only (the 100k target)
     python bench/bench_web.py DATA_DIR --no-cache           # with the web layer's result cache off
+    python bench/bench_web.py DATA_DIR --workers 2 --client wrk   # `ct05 serve --workers 2`, wrk as client
 
-The server runs in its own process (werkzeug, threaded, as `ct05 serve` runs it) so the clients do not
-share its GIL. Each client is a thread with a keep-alive connection, sending requests back to back (no
-think time: the harshest closed loop). Prints medians and percentiles per page kind, and errors.
+The server runs in its own process (werkzeug, threaded, as `ct05 serve --workers 1` runs it; or
+`--workers N`: the pre-forked server `ct05 serve` runs by default) so the clients do not share its GIL.
+Clients: `python` threads with keep-alive connections, or `wrk` (C, event loop: 2 threads, N
+connections) replaying the same random request mix; both send requests back to back (no think time:
+the harshest closed loop). Prints medians and percentiles (per page kind for the python client), errors.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import argparse
 import http.client
 import json
 import random
+import re
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -41,6 +48,89 @@ server = make_server("127.0.0.1", 0, app, threaded=True)
 print(server.server_port, flush=True)
 server.serve_forever()
 """
+PREFORK = """
+import sys
+from webui import create_app
+from webui.server import serve_prefork
+config = {"DATA_DIR": sys.argv[1]}
+if sys.argv[2] == "0":
+    config["SEARCH_CACHE_SECONDS"] = config["PAGE_CACHE_SECONDS"] = 0
+serve_prefork(lambda: create_app(config), "127.0.0.1", int(sys.argv[3]), int(sys.argv[4]))
+"""
+WRK_SCRIPT = """
+local paths = {%s}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 7919)
+end
+function init(args)
+  i = offset
+  bad = 0
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept-Encoding"] = "identity"})
+end
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%.1f %%.1f %%.1f %%.1f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data: Path, cache: bool, workers: int) -> tuple[subprocess.Popen[str], int]:
+    """The server under test, in its own process(es); returns it and its port once it answers."""
+    if workers <= 1:
+        proc = subprocess.Popen([sys.executable, "-c", SERVER, str(data), "1" if cache else "0"], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        return proc, int((proc.stdout.readline() if proc.stdout else "").strip())
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", PREFORK, str(data), "1" if cache else "0", str(port),
+                             str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.1)
+
+
+def run_wrk(port: int, mix: str, found: dict[str, list[str]], clients: int, duration: float) -> dict[str, object]:
+    """Replay the same request mix with wrk; overall latency percentiles and errors."""
+    rng = random.Random(7)
+    paths = [pick(rng, mix, found)[1] for _ in range(5000)]
+    script = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(duration)}s", "--timeout", "30s", "-s", f.name,
+                              f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    finally:
+        Path(f.name).unlink()
+    m = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    if not m:
+        raise SystemExit("wrk printed no result:\n" + out)
+    n, sock_errors, status_errors = (int(m.group(i)) for i in (1, 2, 3))
+    p50, p95, p99, top = (float(m.group(i)) for i in (4, 5, 6, 7))
+    return {"requests": n, "errors": sock_errors + status_errors, "rps": round(n / duration, 1),
+            "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "max_ms": top, "kinds": {}}
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
@@ -127,22 +217,27 @@ def main() -> None:
     ap.add_argument("--mix", choices=["all", "search"], default="all")
     ap.add_argument("--no-cache", action="store_true", help="turn the web layer's result cache off")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (>1: the pre-forked server)")
+    ap.add_argument("--client", choices=["python", "wrk"], default="python")
     args = ap.parse_args()
+    if args.client == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
 
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(args.data), "0" if args.no_cache else "1"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server, port = start_server(args.data, not args.no_cache, args.workers)
+    wrk_report: dict[str, object] | None = None
     try:
-        port = int((server.stdout.readline() if server.stdout else "").strip())
         found = discover(port)
         # Warm up: open the index and fill the OS cache before measuring.
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for q in QUERIES[:5]:
             get(warm, "/search?" + urlencode({"q": q}))
         warm.close()
+        if args.client == "wrk":
+            wrk_report = run_wrk(port, args.mix, found, args.clients, args.duration)
         samples: list[tuple[str, float, bool]] = []
         stop = time.monotonic() + args.duration
         threads = [threading.Thread(target=client, args=(port, i, args.mix, found, stop, samples))
-                   for i in range(args.clients)]
+                   for i in range(args.clients if wrk_report is None else 0)]
         for t in threads:
             t.start()
         for t in threads:
@@ -164,6 +259,9 @@ def main() -> None:
         "kinds": {k: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(pct(v, 95), 1)}
                   for k, v in sorted(by_kind.items())},
     }
+    report.update(workers=args.workers, client=args.client)
+    if wrk_report is not None:
+        report.update(wrk_report)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return

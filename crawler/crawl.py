@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.archive import Archive, default_data_dir
 from crawler.errors import CrawlError
-from crawler.settings import job_dir, scrapy_settings
+from crawler.settings import job_dir, repair_job_dir, scrapy_settings
 from crawler.sites import Site, SiteConfigError, load_sites
 from crawler.stats import CrawlStats
 
@@ -75,6 +75,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     jobdir = job_dir(data, origins)
     if not resume and jobdir.exists():
         shutil.rmtree(jobdir, ignore_errors=True)
+    elif resume and repair_job_dir(jobdir):
+        log.info("resume: dropped the request queues of a killed crawl in %s (rediscovering)", jobdir)
     stats = CrawlStats()
     for site in sites:
         stats.site(site.id)

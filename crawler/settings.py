@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import struct
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,42 @@ def job_dir(data_dir: Path, origins: dict[str, str]) -> Path:
     """Scrapy JOBDIR for this set of sites and addresses (a resumed crawl must use the same one)."""
     key = hashlib.sha1(repr(sorted(origins.items())).encode()).hexdigest()[:12]
     return data_dir / "jobs" / f"crawl-{key}"
+
+
+def repair_job_dir(jobdir: Path) -> bool:
+    """Make a killed crawl's JOBDIR safe to resume; True when its request queues were dropped.
+
+    Scrapy writes the queue index (`requests.queue/active.json`) and each LIFO queue file's record
+    count only when it closes; after SIGKILL the queue files are orphaned (never read again) or torn
+    (shorter than their 4-byte header, which makes the resumed scheduler crash on open). Dropping
+    them loses nothing: a resumed crawl rediscovers from its sitemaps and listings, article requests
+    bypass the seen-set, and the archive skips what it already stored. `requests.seen` and the
+    spider state stay.
+    """
+    queues = jobdir / "requests.queue"
+    if not queues.is_dir():
+        return False
+    torn = any(f.is_file() and f.suffix != ".json" and not _lifo_queue_ok(f) for f in queues.rglob("*"))
+    if (queues / "active.json").exists() and not torn:
+        return False
+    shutil.rmtree(queues, ignore_errors=True)
+    return True
+
+
+def _lifo_queue_ok(path: Path) -> bool:
+    """queuelib's LIFO disk queue: a record count header, then records each followed by its length."""
+    data = path.read_bytes()
+    if len(data) < 4:
+        return False
+    (count,) = struct.unpack(">L", data[:4])
+    end, found = len(data), 0
+    while end > 4:
+        if end - 4 < 4:
+            return False
+        (size,) = struct.unpack(">L", data[end - 4:end])
+        end -= 4 + size
+        found += 1
+    return end == 4 and found == count
 
 
 def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: bool) -> dict[str, Any]:

@@ -34,11 +34,34 @@ log = logging.getLogger(__name__)
 
 
 def _warm() -> bool:
-    """Run in each worker at start: import what extraction needs before the first page arrives."""
+    """Import what extraction needs before the first page arrives."""
     import crawler.extract  # noqa: F401
     import crawler.republish  # noqa: F401
 
     return True
+
+
+def _start_worker(crawl_pid: int) -> None:
+    """Run in each worker at start: warm up, and exit when the crawl process is gone.
+
+    A crawl killed with SIGKILL never closes its pool; its workers (children of the forkserver, not of
+    the crawl) would wait for work forever and keep the forkserver alive.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="ct05-crawl-watch", daemon=True).start()
+    _warm()
 
 
 def _peak_rss_kb() -> int:
@@ -64,7 +87,8 @@ class ExtractPool:
             try:
                 # forkserver: workers start from a clean process, not a fork of the running reactor.
                 ctx = multiprocessing.get_context("forkserver")
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_warm)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                                initializer=_start_worker, initargs=(os.getpid(),))
                 for _ in range(self.workers):
                     self.pool.submit(_warm)
             except (OSError, ValueError) as exc:
