@@ -51,11 +51,12 @@ server.serve_forever()
 PREFORK = """
 import sys
 from webui import create_app
-from webui.server import serve_prefork
+from webui.server import limited, serve_prefork
 config = {"DATA_DIR": sys.argv[1]}
 if sys.argv[2] == "0":
     config["SEARCH_CACHE_SECONDS"] = config["PAGE_CACHE_SECONDS"] = 0
-serve_prefork(lambda: create_app(config), "127.0.0.1", int(sys.argv[3]), int(sys.argv[4]))
+serve_prefork(lambda: limited(create_app(config), int(sys.argv[5])), "127.0.0.1", int(sys.argv[3]),
+              int(sys.argv[4]))
 """
 WRK_SCRIPT = """
 local paths = {%s}
@@ -90,7 +91,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path, cache: bool, workers: int) -> tuple[subprocess.Popen[str], int]:
+def start_server(data: Path, cache: bool, workers: int, concurrency: int) -> tuple[subprocess.Popen[str], int]:
     """The server under test, in its own process(es); returns it and its port once it answers."""
     if workers <= 1:
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(data), "1" if cache else "0"], cwd=ROOT,
@@ -98,8 +99,8 @@ def start_server(data: Path, cache: bool, workers: int) -> tuple[subprocess.Pope
         return proc, int((proc.stdout.readline() if proc.stdout else "").strip())
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", PREFORK, str(data), "1" if cache else "0", str(port),
-                             str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            text=True)
+                             str(workers), str(concurrency)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -219,11 +220,13 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--workers", type=int, default=1, help="server processes (>1: the pre-forked server)")
     ap.add_argument("--client", choices=["python", "wrk"], default="python")
+    ap.add_argument("--concurrency", type=int, default=2,
+                    help="with --workers > 1: requests each worker runs at once (`ct05 serve --concurrency`)")
     args = ap.parse_args()
     if args.client == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
 
-    server, port = start_server(args.data, not args.no_cache, args.workers)
+    server, port = start_server(args.data, not args.no_cache, args.workers, args.concurrency)
     wrk_report: dict[str, object] | None = None
     try:
         found = discover(port)
@@ -259,7 +262,7 @@ def main() -> None:
         "kinds": {k: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(pct(v, 95), 1)}
                   for k, v in sorted(by_kind.items())},
     }
-    report.update(workers=args.workers, client=args.client)
+    report.update(workers=args.workers, client=args.client, concurrency=args.concurrency)
     if wrk_report is not None:
         report.update(wrk_report)
     if args.json:

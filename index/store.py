@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class SearchIndex:
         self._searcher: Any = None
         self._view: View | None = None
         self._checked = 0.0
+        self._version = 0
         self._open()
 
     @classmethod
@@ -61,6 +63,8 @@ class SearchIndex:
         old = self._searcher
         self._ix, self._searcher, self._generation = ix, ix.searcher(), generation
         self._view = None
+        self._version += 1
+        self._related: OrderedDict[tuple[str, int], list[Hit]] = OrderedDict()  # of this generation's view
         self._checked = time.monotonic()
         if old is not None:
             old.close()
@@ -107,6 +111,12 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def version(self) -> int:
+        """A number that changes whenever this reader sees a new commit or generation (for cache keys)."""
+        with self._lock:
+            self.refresh(force=False)
+            return self._version
 
     def doc_count(self) -> int:
         with self._lock:
@@ -219,6 +229,9 @@ class SearchIndex:
 
         with self._lock:
             self.refresh(force=False)
+            cached = self._related.get((article_id, n))
+            if cached is not None:
+                return cached
             view = self.view
             docnum = self._docnum(article_id)
             if docnum is None:
@@ -243,6 +256,9 @@ class SearchIndex:
                     continue
                 seen.add(int(view.groups[d]))
                 hits.append(self._hit(d, float(score[d]), {fold_word(w) for w in words}))
+            self._related[(article_id, n)] = hits
+            if len(self._related) > 2048:
+                self._related.popitem(last=False)
             return hits
 
     def republications(self, article_id: str) -> list[Hit]:

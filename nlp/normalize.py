@@ -147,6 +147,19 @@ def _build_fold_table() -> dict[int, str | None]:
 _FOLD_TABLE = _build_fold_table()
 
 
+def fold_variants() -> dict[str, str]:
+    """For each ASCII letter, every character that folds to it (itself, upper case, accented forms).
+
+    >>> "ộ" in fold_variants()["o"] and "Đ" in fold_variants()["d"]
+    True
+    """
+    out: dict[str, str] = {c: c + c.upper() for c in "abcdefghijklmnopqrstuvwxyz"}
+    for cp, base in _FOLD_TABLE.items():
+        if base and len(base) == 1 and base in out:
+            out[base] += chr(cp)
+    return out
+
+
 def fold(text: str) -> str:
     """Accent-insensitive key: normalised, lower-cased, diacritics stripped, đ → d.
 

@@ -1,9 +1,9 @@
 """A short-lived cache of whole rendered pages (HTML and JSON), keyed by URL and index state.
 
 Every reader sees the same page for the same URL (nothing is per user outside /admin), and the index
-serialises its searches behind one lock, so serving a popular page once per few seconds is what keeps
-the app fast under many concurrent users. A change to the index (document count) or the TTL expiring
-invalidates an entry.
+serialises its searches behind one lock, so serving a popular page once per few minutes is what keeps
+the app fast under many concurrent users. Any change to the index (a commit or a rebuild: the key holds
+the index's version) or the TTL expiring invalidates an entry.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def _open_index(path: Path) -> Any:
 
 
 class _Token:
-    """The index's document count, re-read at most once a second by one thread at a time."""
+    """The index's version, re-read at most once a second by one thread at a time."""
 
     def __init__(self) -> None:
         self.value: int | None = None
@@ -63,9 +63,9 @@ class _Token:
 
 
 def index_token() -> int:
-    """A cheap token that changes when the index does (for cache keys).
+    """A cheap token that changes when the index does (any commit or rebuild; for cache keys).
 
-    `doc_count()` takes the index's lock, which a running search holds; re-reading it on every cached
+    `version()` takes the index's lock, which a running search holds; re-reading it on every cached
     request would make cheap pages queue behind expensive searches, so readers use the last value.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -75,7 +75,7 @@ def index_token() -> int:
         return token.value
     if token.lock.acquire(blocking=token.value is None):
         try:
-            token.value = int(get_index().doc_count())
+            token.value = int(get_index().version())
             token.checked = now
         finally:
             token.lock.release()
@@ -133,11 +133,12 @@ def search(query: SearchQuery) -> SearchResult:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache: TTLCache = app.extensions.setdefault("ct05.search_cache", TTLCache())
     ttl = float(app.config["SEARCH_CACHE_SECONDS"])
-    if ttl > 0:
-        hit: SearchResult | None = cache.get(query, ttl)
+    key = (query, index_token()) if ttl > 0 else None
+    if key is not None:
+        hit: SearchResult | None = cache.get(key, ttl)
         if hit is not None:
             return hit
     result: SearchResult = get_index().search(query)
-    if ttl > 0:
-        cache.put(query, result, int(app.config["SEARCH_CACHE_SIZE"]))
+    if key is not None:
+        cache.put(key, result, int(app.config["SEARCH_CACHE_SIZE"]))
     return result

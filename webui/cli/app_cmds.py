@@ -12,18 +12,17 @@ import click
 from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
 
 
-def _serve(data_dir: Path, host: str, port: int, workers: int = 0) -> None:
+def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2) -> None:
     """Serve the app: pre-forked worker processes (one per CPU by default), else one threaded process."""
     from webui import create_app
+    from webui.server import limited, serve_prefork
 
     workers = workers or min(os.cpu_count() or 1, 4)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):
-        from webui.server import serve_prefork
-
-        serve_prefork(lambda: create_app({"DATA_DIR": str(data_dir)}), host, port, workers)
+        serve_prefork(lambda: limited(create_app({"DATA_DIR": str(data_dir)}), concurrency), host, port, workers)
         return
-    app = create_app({"DATA_DIR": str(data_dir)})
+    app = limited(create_app({"DATA_DIR": str(data_dir)}), concurrency)
     app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
 
 
@@ -33,9 +32,11 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=0, type=click.IntRange(0, 64),
               help="Worker processes (default: one per CPU, at most 4; 1 = a single threaded process).")
-def serve(data_dir: Path | None, host: str, port: int, workers: int) -> None:
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(0, 256),
+              help="Requests each worker runs at once; the others queue in arrival order (0 = no limit).")
+def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency: int) -> None:
     """Serve the web UI and JSON API."""
-    _serve(resolve_data_dir(data_dir), host, port, workers)
+    _serve(resolve_data_dir(data_dir), host, port, workers, concurrency)
 
 
 @click.command()
