@@ -258,18 +258,27 @@ class Archive:
         rows = self.db.execute("SELECT source, COUNT(*) FROM articles WHERE deleted = 0 GROUP BY source")
         return {r[0]: int(r[1]) for r in rows}
 
-    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
-        """Every live article, in insertion order, read in batches."""
-        last = ""
+    def iter_articles(self, batch: int = 500, after: str = "", until: str | None = None) -> Iterator[Article]:
+        """Every live article in id order, read in batches; `after` < id ≤ `until` reads one range of them."""
+        last = after
         while True:
             rows = self.db.execute(
-                "SELECT id, data FROM articles WHERE deleted = 0 AND id > ? ORDER BY id LIMIT ?", (last, batch)
+                "SELECT id, data FROM articles WHERE deleted = 0 AND id > ? AND (? IS NULL OR id <= ?) "
+                "ORDER BY id LIMIT ?", (last, until, until, batch)
             ).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield Article.from_dict(json.loads(row[1]))
             last = rows[-1][0]
+
+    def split_ids(self, parts: int) -> list[tuple[str, str | None]]:
+        """`parts` (after, until) id ranges holding about as many live articles each."""
+        ids = [row[0] for row in self.db.execute("SELECT id FROM articles WHERE deleted = 0 ORDER BY id")]
+        if parts <= 1 or len(ids) < 2 * parts:
+            return [("", None)]
+        cuts = [ids[len(ids) * k // parts - 1] for k in range(1, parts)]
+        return list(zip(["", *cuts], [*cuts, None], strict=True))
 
     def count_unprocessed(self, version: str) -> int:
         row = self.db.execute(

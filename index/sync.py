@@ -47,18 +47,15 @@ class SyncReport:
 class IndexWriter:
     """add / update / delete on one generation; `commit()` makes the batch visible atomically."""
 
-    def __init__(self, generation: Path, *, bulk: bool = False, procs: int = 1, limitmb: int = 256) -> None:
+    def __init__(self, generation: Path, *, limitmb: int = 256) -> None:
         self.generation = generation
         if whoosh_index.exists_in(str(generation)):
             self.ix = whoosh_index.open_dir(str(generation))
         else:
             self.ix = whoosh_index.create_in(str(generation), make_schema())
-        self.bulk = bulk
         # compound=False: Whoosh reads a compound segment's postings into memory on open (hundreds
         # of MB at 100k articles); separate files are read through the OS page cache instead.
         self._options: dict[str, Any] = {"limitmb": limitmb, "compound": False}
-        if bulk and procs > 1:
-            self._options.update(procs=procs, multisegment=True)
         self._writer: Any = None
         self._searcher: Any = None
 
@@ -83,7 +80,7 @@ class IndexWriter:
 
     def commit(self, optimize: bool = False) -> None:
         if self._writer is not None:
-            self._writer.commit(optimize=optimize) if not self.bulk else self._writer.commit(merge=False)
+            self._writer.commit(optimize=optimize)
             self._writer = None
         if self._searcher is not None:
             self._searcher.close()
@@ -120,21 +117,19 @@ def sync_index(archive: Archive, index_dir: Path, *, rebuild: bool = False, prog
 
 
 def _rebuild(archive: Archive, index_dir: Path, progress: bool, procs: int) -> SyncReport:
+    from index.bulk import build_generation
+
     report = SyncReport(rebuilt=True)
     generation = layout.new_generation(index_dir)
     seq = archive.max_seq()  # changes after this are replayed below
-    writer = IndexWriter(generation, bulk=True, procs=procs)
-    try:
-        for article in archive.iter_articles():
-            writer.add(article)
-            report.added += 1
-            if progress and report.added % 5000 == 0:
-                _progress(progress, f"  {report.added} bài…")
-        writer._w()  # an empty archive still gets an (empty) index
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    last_shown = [0]
+
+    def show(done: int) -> None:
+        if done - last_shown[0] >= 5000:
+            last_shown[0] = done
+            _progress(progress, f"  {done} bài…")
+
+    report.added = build_generation(archive, generation, procs=procs, progress=show if progress else None)
     layout.write_state(generation, {"seq": seq, "schema": SCHEMA_VERSION})
     tail = _catch_up(archive, generation, seq, progress)
     report.updated, report.deleted, report.seq = tail.updated + tail.added, tail.deleted, tail.seq or seq
