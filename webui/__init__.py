@@ -44,9 +44,14 @@ def _default_config() -> dict[str, Any]:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the web app. `test_config` overrides the defaults (DATA_DIR, ADMIN_PASSWORD, …)."""
+    """Build the web app. `test_config` overrides the defaults (DATA_DIR, ADMIN_PASSWORD, …); without
+    it, the settings file named by CT05_WEB_CONFIG does (webui.settings)."""
+    from webui.settings import settings_from_env
+
     app = Flask(__name__)
     app.config.from_mapping(_default_config())
+    if test_config is None:
+        app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

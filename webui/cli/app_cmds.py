@@ -12,17 +12,19 @@ import click
 from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
 
 
-def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2) -> None:
+def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
+           settings: dict[str, object] | None = None) -> None:
     """Serve the app: pre-forked worker processes (one per CPU by default), else one threaded process."""
     from webui import create_app
     from webui.server import limited, serve_prefork
 
+    config = {**(settings or {}), "DATA_DIR": str(data_dir)}
     workers = workers or min(os.cpu_count() or 1, 4)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):
-        serve_prefork(lambda: limited(create_app({"DATA_DIR": str(data_dir)}), concurrency), host, port, workers)
+        serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
         return
-    app = limited(create_app({"DATA_DIR": str(data_dir)}), concurrency)
+    app = limited(create_app(config), concurrency)
     app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
 
 
@@ -34,9 +36,20 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
               help="Worker processes (default: one per CPU, at most 4; 1 = a single threaded process).")
 @click.option("--concurrency", default=2, show_default=True, type=click.IntRange(0, 256),
               help="Requests each worker runs at once; the others queue in arrival order (0 = no limit).")
-def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency: int) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Web settings file (TOML; see docs/deploy.md). Default: $CT05_WEB_CONFIG if set.")
+def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency: int,
+          config_file: Path | None) -> None:
     """Serve the web UI and JSON API."""
-    _serve(resolve_data_dir(data_dir), host, port, workers, concurrency)
+    from webui.settings import SettingsError, load_settings, settings_from_env
+
+    try:
+        settings = load_settings(config_file) if config_file else settings_from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if data_dir is None and settings.get("DATA_DIR"):
+        data_dir = Path(str(settings["DATA_DIR"]))
+    _serve(resolve_data_dir(data_dir), host, port, workers, concurrency, settings)
 
 
 @click.command()

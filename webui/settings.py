@@ -1,0 +1,68 @@
+"""Web settings as data: a TOML file (`ct05 serve --config web.toml`, or CT05_WEB_CONFIG) validated on
+load; a bad key or value is named in the error. Keys are the lower-case names below; each maps to the
+Flask config key of the same name in upper case.
+
+    # web.toml
+    per_page = 20
+    page_cache_seconds = 300
+    admin_password = "…"        # or CT05_ADMIN_PASSWORD
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+#: key → (type, minimum or None, what it does). docs/deploy.md documents each (a test checks).
+SETTINGS: dict[str, tuple[type, float | None, str]] = {
+    "data_dir": (str, None, "Data directory (archive and index); `--data-dir` and CT05_DATA_DIR also set it."),
+    "admin_password": (str, None, "Password of the admin pages; without one they stay closed."),
+    "secret_key": (str, None, "Signs the admin session cookie; random per process when unset."),
+    "max_query_length": (int, 1, "Longest query accepted, in characters (longer: a 400 page)."),
+    "per_page": (int, 1, "Results per search page."),
+    "max_per_page": (int, 1, "Largest `per_page` a client may ask for."),
+    "max_page": (int, 1, "Deepest result page a client may ask for."),
+    "export_limit": (int, 1, "Most articles in one CSV/JSON export."),
+    "feed_size": (int, 1, "Entries in an Atom feed."),
+    "search_cache_size": (int, 0, "Search results kept in each worker's result cache."),
+    "search_cache_seconds": (float, 0, "How long a cached search result lives (0 = no cache)."),
+    "page_cache_size": (int, 0, "Rendered pages kept in each worker's page cache."),
+    "page_cache_seconds": (float, 0, "How long a cached page lives (0 = no cache); any index change "
+                                     "invalidates it sooner."),
+    "phrases_sample": (int, 1, "Articles read to compute the top phrases of a result set."),
+}
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message names the file and the key."""
+
+
+def load_settings(path: Path | str) -> dict[str, Any]:
+    """Flask config entries from a TOML file (top level or a `[web]` table)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    table = raw.get("web", raw) if isinstance(raw.get("web"), dict) else raw
+    config: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in SETTINGS:
+            raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(SETTINGS))})")
+        kind, minimum, _doc = SETTINGS[key]
+        if isinstance(value, bool) or not (isinstance(value, kind) or (kind is float and isinstance(value, int))):
+            raise SettingsError(f"{path}: setting {key!r} must be {kind.__name__}, not {value!r}")
+        if minimum is not None and value < minimum:
+            raise SettingsError(f"{path}: setting {key!r} must be at least {minimum:g}, not {value!r}")
+        config[key.upper()] = float(value) if kind is float else value
+    return config
+
+
+def settings_from_env() -> dict[str, Any]:
+    """The settings file named by CT05_WEB_CONFIG, if any."""
+    path = os.environ.get("CT05_WEB_CONFIG")
+    return load_settings(path) if path else {}
