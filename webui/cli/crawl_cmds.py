@@ -16,10 +16,13 @@ from webui.cli.common import data_dir_option, open_archive
               help="Crawl SITE at another address (e.g. a local mirror).")
 @click.option("--resume", is_flag=True, help="Resume the last interrupted crawl (Scrapy JOBDIR).")
 @click.option("--refresh", is_flag=True, help="Fetch known articles again (those the sitemap says changed).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Share one frontier and duplicate filter with other crawlers (redis://HOST:6379/0).")
+@click.option("--flush-redis", is_flag=True, help="With --redis: empty the shared frontier first (new generation).")
 @click.option("--no-polite", is_flag=True, hidden=True, help="No delays or throttling (loopback benchmarks only).")
 def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str, ...], resume: bool,
-          refresh: bool, no_polite: bool) -> None:
-    """Crawl provincial news sites into the archive."""
+          refresh: bool, redis_url: str | None, flush_redis: bool, no_polite: bool) -> None:
+    """Crawl provincial news sites into the archive (alone, or as one of several with --redis)."""
     from crawler.crawl import CrawlError, crawl_sites
 
     overrides: dict[str, str] = {}
@@ -28,9 +31,24 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
         if not sep or not url:
             raise click.BadParameter(f"expected SITE=URL, got {item!r}", param_hint="--base-url")
         overrides[site] = url
+    if flush_redis and not redis_url:
+        raise click.BadParameter("needs --redis", param_hint="--flush-redis")
+    args = {"data_dir": data_dir, "site_ids": list(site_ids) or None, "base_urls": overrides, "resume": resume,
+            "refresh": refresh, "polite": not no_polite}
     try:
-        stats = crawl_sites(data_dir=data_dir, site_ids=list(site_ids) or None, base_urls=overrides, resume=resume,
-                            refresh=refresh, polite=not no_polite)
+        if redis_url:
+            import redis
+
+            from crawler.distributed import crawl_shared, flush
+
+            try:
+                if flush_redis:
+                    flush(redis_url)
+                stats = crawl_shared(redis_url=redis_url, **args)
+            except redis.RedisError as exc:
+                raise click.ClickException(f"Redis at {redis_url}: {exc}") from exc
+        else:
+            stats = crawl_sites(**args)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(stats.summary())
