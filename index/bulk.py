@@ -15,18 +15,21 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import time
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from pickle import dumps
 from typing import Any
 
 import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.index import TOC
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from crawler.archive import Archive
@@ -100,9 +103,11 @@ class _ListPostings:
                 info.set_inlined((docnum,), (float(freq) * boost,), (_packed(freq),))
                 table_add(field_key + term.encode("utf-8"), info.to_bytes())
                 continue
+            if end - start <= limit:
+                _write_one_block(fw, field_key + term.encode("utf-8"), docs_l[start:end], freqs_l[start:end],
+                                 lengths, boost, compression)
+                continue
             fw.start_term(term.encode("utf-8"))
-            # zlib on a block of a few postings costs more than it saves.
-            pw._compression = compression if end - start > 16 else 0
             for lo in range(start, end, limit):
                 hi = min(lo + limit, end)
                 ids = docs_l[lo:hi]
@@ -118,8 +123,40 @@ class _ListPostings:
                 if hi < end:
                     pw._write_block()
             fw.finish_term()
-        pw._compression = compression
         fw.finish_field()
+
+
+def _write_one_block(fw: Any, key: bytes, ids: list[int], freqs: list[int], lengths: list[int], boost: float,
+                     compression: int) -> None:
+    """A term whose postings fit one block: the bytes W3PostingsWriter would write, and its terms-table
+    row, produced directly (the equivalence test compares what Whoosh reads back)."""
+    weights = [float(f) * boost for f in freqs] if boost != 1.0 else [float(f) for f in freqs]
+    first = weights[0]
+    mini_weights = None if all(w == 1.0 for w in weights) else (
+        first if all(w == first for w in weights) else tuple(weights))
+    mini_ids = (ids[0], *[b - a for a, b in zip(ids, ids[1:], strict=False)])
+    databytes = dumps((mini_ids, mini_weights, b"".join(_packed(f) for f in freqs)), 2)
+    comp = compression if len(ids) > 16 else 0  # zlib on a few postings costs more than it saves
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    lens = [n for n in (lengths[d] for d in ids) if n]
+    minlength = min(lens) if lens else None
+    maxlength = max(lens) if lens else 0
+    maxweight = max(weights)
+    infobytes = dumps((len(ids), ids[-1], maxweight, comp, length_to_byte(minlength), length_to_byte(maxlength)), 2)
+    postfile = fw._postfile
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    postfile.write(pack_int(-(len(infobytes) + len(databytes))))  # negative: the last block
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    info = W3TermInfo()
+    info._weight = sum(weights)
+    info._df = len(ids)
+    info._minlength, info._maxlength, info._maxweight = minlength, maxlength, maxweight
+    info._minid, info._maxid = ids[0], ids[-1]
+    info.set_extent(start, postfile.tell() - start)
+    fw._tindex.add(key, info.to_bytes())
 
 
 class _ItemPostings:
