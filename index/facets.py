@@ -51,13 +51,21 @@ class FacetField:
             return [v for v, s in zip(self.values, self._squashed, strict=True) if s.startswith(want)]
         return [v for v, s in zip(self.values, self._squashed, strict=True) if want in s]
 
-    def counts(self, mask: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
-        """Matching documents per value (or distinct story groups when collapsing)."""
+    def counts(self, mask: np.ndarray, groups: np.ndarray | None, shared: np.ndarray | None = None) -> np.ndarray:
+        """Matching documents per value, or distinct story groups when collapsing (`shared`: documents
+        whose group has other members; only those pairs need `np.unique`)."""
         hit = mask[self.docs]
+        vids = self.vids[hit]
         if groups is None:
-            return np.bincount(self.vids[hit], minlength=len(self.values))
-        pairs = np.unique(self.vids[hit] * (int(groups.max(initial=0)) + 1) + groups[self.docs[hit]])
-        return np.bincount(pairs // (int(groups.max(initial=0)) + 1), minlength=len(self.values))
+            return np.bincount(vids, minlength=len(self.values))
+        docs = self.docs[hit]
+        many = shared[docs] if shared is not None else np.ones(docs.size, dtype=bool)
+        out = np.bincount(vids[~many], minlength=len(self.values))
+        if many.any():
+            width = int(groups.max(initial=0)) + 1
+            pairs = np.unique(vids[many] * width + groups[docs[many]])
+            out += np.bincount(pairs // width, minlength=len(self.values))
+        return out
 
 
 def _squash(text: str) -> str:

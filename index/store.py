@@ -162,14 +162,15 @@ class SearchIndex:
         for m in masks.values():
             final &= m
         groups = view.groups if q.collapse else None
-        result = SearchResult(total=_count(final, groups))
+        shared = view.shared if q.collapse else None
+        result = SearchResult(total=_count(final, groups, shared))
         for name in q.facets:
             ctx = base.copy()
             for other, m in masks.items():
                 if other != name:
                     ctx &= m
             field = view.facet(name)
-            result.facets[name] = facet_values(field, field.counts(ctx, groups), selected.get(name, ()),
+            result.facets[name] = facet_values(field, field.counts(ctx, groups, shared), selected.get(name, ()),
                                                q.facet_limit, by_value=name in ("year", "month"))
         sort = q.sort if parsed.node is not None or q.sort != "relevance" else "newest"
         result.hits = self._page(view, final, score, sort, q, parsed)
@@ -193,8 +194,13 @@ class SearchIndex:
         copies: np.ndarray | None = None
         if q.collapse and ordered.size:
             groups = view.groups
-            _, first = np.unique(groups[ordered], return_index=True)
-            ordered = ordered[np.sort(first)]
+            shared = view.shared[ordered]
+            if shared.any():  # keep the best-ranked copy of each republished story
+                at = np.flatnonzero(shared)
+                _, first = np.unique(groups[ordered[at]], return_index=True)
+                keep = ~shared
+                keep[at[first]] = True
+                ordered = ordered[keep]
             copies = np.bincount(groups[final], minlength=int(groups.max()) + 1)
         per_page = max(1, min(q.per_page, 200))
         start = (max(1, q.page) - 1) * per_page
@@ -275,7 +281,9 @@ class SearchIndex:
             return [self._hit(int(d), 0.0, set()) for d in same]
 
 
-def _count(mask: np.ndarray, groups: np.ndarray | None) -> int:
+def _count(mask: np.ndarray, groups: np.ndarray | None, shared: np.ndarray | None = None) -> int:
     if groups is None:
         return int(mask.sum())
-    return int(np.unique(groups[mask]).size)
+    if shared is None:
+        return int(np.unique(groups[mask]).size)
+    return int((mask & ~shared).sum()) + int(np.unique(groups[mask & shared]).size)

@@ -27,6 +27,7 @@ class View:
         self._facets: dict[str, FacetField] = {}
         self._dates: np.ndarray | None = None
         self._groups: np.ndarray | None = None
+        self._shared: np.ndarray | None = None
         self.suggest_cache: dict[str, Any] = {}
 
     def facet(self, name: str) -> FacetField:
@@ -51,6 +52,15 @@ class View:
             _, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
             self._groups = inverse.astype(np.int64).reshape(-1)
         return self._groups
+
+    @property
+    def shared(self) -> np.ndarray:
+        """Whether each document's story group has other members (republications): only these need
+        de-duplicating when counting stories; most groups hold one article."""
+        if self._shared is None:
+            groups = self.groups
+            self._shared = np.bincount(groups, minlength=int(groups.max(initial=0)) + 1)[groups] > 1
+        return self._shared
 
     def date_mask(self, lo: str | None, hi: str | None) -> np.ndarray:
         dates = self.dates
