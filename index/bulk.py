@@ -36,6 +36,8 @@ from crawler.archive import Archive
 from index.analysis import list_terms
 from index.schema import article_to_doc, make_schema
 
+#: Below this many articles per process a rebuild runs in this process (starting one costs ~1 s).
+MIN_ARTICLES_PER_PROCESS = 1000
 _PACKED = [pack_uint(i) for i in range(4096)]  # Frequency's value bytes for common counts
 
 
@@ -291,6 +293,7 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
     """Index every live article of `archive` into the new, empty index directory `generation`
     with `procs` processes (one segment each); returns the number of documents."""
     ix = whoosh_index.create_in(str(generation), make_schema())
+    procs = max(1, min(procs, archive.count() // MIN_ARTICLES_PER_PROCESS))
     ranges = archive.split_ids(procs)
     results: list[tuple[str, Any, int]] = []
     if len(ranges) == 1:

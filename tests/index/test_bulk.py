@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
 from crawler.article import Article
+from index import bulk
 from index.bulk import build_generation
 from index.schema import article_to_doc, make_schema
 from index.store import SearchIndex
@@ -62,13 +64,17 @@ def test_bulk_segment_equals_whoosh_writer(tmp_path: Path, articles: list[Articl
         assert a[key] == b[key], key
 
 
-def test_parallel_rebuild_answers_as_the_single_process_one(tmp_path: Path, articles: list[Article]) -> None:
+def test_parallel_rebuild_answers_as_the_single_process_one(tmp_path: Path, articles: list[Article],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "MIN_ARTICLES_PER_PROCESS", 1)  # the test archive is small
     data = tmp_path / "data"
     with Archive.open(data) as archive:
         archive.upsert_many(articles)
         one = sync_index(archive, tmp_path / "one", rebuild=True, procs=1)
         two = sync_index(archive, tmp_path / "two", rebuild=True, procs=2)
     assert one.docs == two.docs == len(articles)
+    generation = next((tmp_path / "two").glob("gen-*"))
+    assert len(whoosh_index.open_dir(str(generation))._segments()) == 2  # one per process
     with SearchIndex.open(tmp_path / "one") as i1, SearchIndex.open(tmp_path / "two") as i2:
         for q in ("chỉ thị 05", "dang uy", '"học tập và làm theo"', "CT05", "mô hình"):
             r1, r2 = i1.search(SearchQuery(text=q)), i2.search(SearchQuery(text=q))

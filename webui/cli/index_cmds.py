@@ -13,13 +13,18 @@ from webui.cli.common import data_dir_option, index_dir, open_archive
 @click.command("index")
 @data_dir_option
 @click.option("--rebuild", is_flag=True, help="Rebuild from the archive into a new directory and swap it in.")
-def index_cmd(data_dir: Path | None, rebuild: bool) -> None:
+@click.option("--procs", default=0, type=click.IntRange(0, 64),
+              help="Processes for a rebuild (default: one per CPU, at most 4).")
+def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
     """Bring the search index up to date with the archive."""
+    import os
+
     from index.sync import IndexBusy, sync_index
 
+    procs = procs or min(os.cpu_count() or 1, 4)
     with open_archive(data_dir) as archive:
         try:
-            report = sync_index(archive, index_dir(data_dir), rebuild=rebuild, progress=True)
+            report = sync_index(archive, index_dir(data_dir), rebuild=rebuild, progress=True, procs=procs)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
