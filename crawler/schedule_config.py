@@ -8,11 +8,12 @@ names the file and the key, e.g. `schedule.toml: adaptive.min_interval: must be 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from crawler.tomlfile import read_toml
 
 DEFAULT_CONFIG = Path(__file__).with_name("schedule.toml")
 
@@ -235,12 +236,7 @@ def parse_config(raw: dict[str, Any], where: str = "<config>",
 def load_config(path: Path | str | None = None, known_sites: set[str] | None = None) -> ScheduleConfig:
     """Read and validate the configuration file (the bundled default when `path` is None)."""
     path = Path(path) if path else DEFAULT_CONFIG
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScheduleConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ScheduleConfigError(f"{path}: not valid TOML: {exc}") from exc
+    raw = read_toml(path, ScheduleConfigError)
     return parse_config(raw, where=path.name, known_sites=known_sites)
 
 

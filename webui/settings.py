@@ -11,9 +11,10 @@ Flask config key of the same name in upper case.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
+
+from crawler.tomlfile import read_toml
 
 #: key → (type, minimum or None, what it does). docs/deploy.md documents each (a test checks).
 SETTINGS: dict[str, tuple[type, float | None, str]] = {
@@ -41,13 +42,7 @@ class SettingsError(ValueError):
 
 def load_settings(path: Path | str) -> dict[str, Any]:
     """Flask config entries from a TOML file (top level or a `[web]` table)."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    raw = read_toml(Path(path), SettingsError)
     table = raw.get("web", raw) if isinstance(raw.get("web"), dict) else raw
     config: dict[str, Any] = {}
     for key, value in table.items():
