@@ -26,6 +26,26 @@ class FacetField:
         self.index = {v: i for i, v in enumerate(self.values)}
         self._squashed = [_squash(v) for v in self.values]
 
+    def merge(self, canonical: dict[str, str]) -> None:
+        """Fold variant values into their canonical one (documents united, each once); a variant stays
+        a name for its canonical value, so links and filters that use it still find the documents."""
+        if all(canonical.get(v, v) == v for v in self.values):
+            return
+        names = sorted({canonical.get(v, v) for v in self.values})
+        pos = {name: i for i, name in enumerate(names)}
+        old_to_new = np.array([pos[canonical.get(v, v)] for v in self.values], dtype=np.int64)
+        vids, docs = old_to_new[self.vids], self.docs
+        order = np.lexsort((docs, vids))
+        vids, docs = vids[order], docs[order]
+        keep = np.ones(vids.size, dtype=bool)
+        keep[1:] = (vids[1:] != vids[:-1]) | (docs[1:] != docs[:-1])
+        vids, docs = vids[keep], docs[keep]
+        sizes = np.bincount(vids, minlength=len(names))
+        self.values, self.docs, self.vids = names, docs, vids
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.index = {**{v: pos[canonical.get(v, v)] for v in canonical if canonical.get(v, v) in pos}, **pos}
+        self._squashed = [_squash(v) for v in names]
+
     def docs_of(self, value: str) -> np.ndarray:
         i = self.index.get(value)
         if i is None:

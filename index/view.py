@@ -34,7 +34,10 @@ class View:
         if name not in self._facets:
             if name not in FACET_FIELDS:
                 raise KeyError(name)
-            self._facets[name] = FacetField(self.snap, name)
+            field = FacetField(self.snap, name)
+            if name == "model":
+                field.merge(_model_groups(field))
+            self._facets[name] = field
         return self._facets[name]
 
     @property
@@ -79,3 +82,12 @@ class View:
         field = self.facet(node.facet)
         values = field.match(node.typed, prefix=node.facet in ("province", "province_2025", "year", "source"))
         return field.mask(self.n, tuple(values))
+
+
+def _model_groups(field: FacetField) -> dict[str, str]:
+    """Variant → catalogue name over the model facet (spelling, case, quotes, short and long forms), each
+    name weighted by its number of articles so the catalogue shows the most used spelling."""
+    from nlp.models import group_models
+
+    sizes = np.diff(field.offsets).tolist()
+    return group_models(name for name, size in zip(field.values, sizes, strict=True) for _ in range(size))
