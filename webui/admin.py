@@ -140,6 +140,18 @@ def dashboard() -> str:
                            crawl_error=current_app.extensions.get("ct05.crawl_error"))
 
 
+def _cli_step(step: str, target: Any) -> None:
+    """`ct05 STEP --data-dir TARGET` in a child process; its last error line raised on failure."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-c", "from webui.cli import main; main()", step, "--data-dir", str(target)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=6 * 3600, check=False)
+    if done.returncode != 0:
+        lines = (done.stderr or "").strip().splitlines()
+        raise RuntimeError(f"ct05 {step}: " + (lines[-1] if lines else f"exit status {done.returncode}"))
+
+
 def _alive(job: Any) -> bool:
     return bool(job.is_alive())
 
@@ -147,7 +159,8 @@ def _alive(job: Any) -> bool:
 @bp.post("/crawl")
 @login_required
 def start_crawl() -> Response:
-    """Start a crawl of one site or all, in a background subprocess; the run shows up in the table."""
+    """Start a crawl of one site or all in the background, then process and index what it found; the run
+    shows up in the table."""
     check_csrf()
     site = request.form.get("site", "").strip()
     known = {s.id for s in site_list()}
@@ -170,6 +183,8 @@ def start_crawl() -> Response:
         # crawl_in_subprocess waits for its child; this thread keeps the request from waiting too.
         try:
             crawl_in_subprocess(data_dir=target, site_ids=[site] if site else None, progress=False)
+            for step in ("process", "index"):  # so that what the crawl found becomes searchable
+                _cli_step(step, target)
             app.extensions["ct05.crawl_error"] = None
         except Exception as exc:  # shown on the dashboard; the run table has the details
             app.logger.exception("crawl failed")
@@ -178,5 +193,6 @@ def start_crawl() -> Response:
     job = threading.Thread(target=run, name="ct05-admin-crawl", daemon=True)
     job.start()
     current_app.extensions["ct05.crawl_job"] = job
-    flash(f"Đã bắt đầu thu thập {'trang ' + site if site else 'tất cả các trang'}.", "ok")
+    flash(f"Đã bắt đầu thu thập {'trang ' + site if site else 'tất cả các trang'}; bài mới sẽ được xử lý "
+          "và đưa vào chỉ mục khi xong.", "ok")
     return redirect(url_for("admin.dashboard"))

@@ -60,7 +60,8 @@ def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPa
     assert client.post("/admin/crawl", data={"site": ""}).status_code == 400  # no CSRF token
     res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
     assert "Đã bắt đầu thu thập" in res.get_data(as_text=True)
-    app.extensions["ct05.crawl_job"].join(5)
+    app.extensions["ct05.crawl_job"].join(120)  # then `ct05 process` and `ct05 index` ran for real
     assert calls and calls[0]["site_ids"] is None
+    assert app.extensions["ct05.crawl_error"] is None
     res = client.post("/admin/crawl", data={"csrf": token, "site": "khong-co"}, follow_redirects=True)
     assert "không có trong danh mục" in res.get_data(as_text=True)
