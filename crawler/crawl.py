@@ -58,8 +58,10 @@ def resolve_sites(site_ids: list[str] | None, base_urls: dict[str, str] | None) 
 
 def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base_urls: dict[str, str] | None = None,
                 resume: bool = False, refresh: bool = False, polite: bool = True,
-                progress: bool = True, settings: dict[str, Any] | None = None) -> CrawlStats:
-    """Crawl the sites into the archive in `data_dir`, in this process (once per process).
+                progress: bool = True, settings: dict[str, Any] | None = None,
+                searches: tuple[str, ...] = ()) -> CrawlStats:
+    """Crawl the sites into the archive in `data_dir`, in this process (once per process); `searches` are
+    also put to the site search of each site that has one (older stories on a topic).
 
     `settings` are extra Scrapy settings laid over ours (e.g. a shared scheduler for distributed crawls).
     """
@@ -94,7 +96,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         ticker = ProgressLine(stats, enabled=progress)
         extractor = ExtractPool()
         process.crawl(crawler, sites=sites, origins=origins, archive=archive, stats=stats, run_id=run_id,
-                      refresh=refresh, since=since, validators=validators, polite=polite, extractor=extractor)
+                      refresh=refresh, since=since, validators=validators, polite=polite, extractor=extractor,
+                      searches=tuple(searches))
         status = "failed"
         try:
             ticker.start()
@@ -154,7 +157,8 @@ def _quiet_console() -> None:
 
 def crawl_in_subprocess(*, data_dir: Path | str | None, site_ids: list[str] | None,
                         base_urls: dict[str, str] | None = None, resume: bool = False, refresh: bool = False,
-                        polite: bool = True, progress: bool = True, timeout: float | None = None) -> CrawlStats:
+                        polite: bool = True, progress: bool = True, timeout: float | None = None,
+                        searches: tuple[str, ...] = ()) -> CrawlStats:
     """`crawl_sites` in a child process (a fresh reactor each call); statistics read back as JSON."""
     resolve_sites(site_ids, base_urls)  # fail fast, in the caller's process, on a bad id
     data = Path(data_dir) if data_dir else default_data_dir()
@@ -162,7 +166,7 @@ def crawl_in_subprocess(*, data_dir: Path | str | None, site_ids: list[str] | No
     out = data / "logs" / f"crawl-stats-{time.time_ns()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = child_command(data, site_ids, base_urls, resume=resume, refresh=refresh, polite=polite,
-                        progress=progress, stats_file=out)
+                        progress=progress, stats_file=out, searches=searches)
     # With progress on, the child's stderr (the progress line) goes straight to ours.
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=None if progress else subprocess.PIPE,
                           text=True, timeout=timeout, check=False)
@@ -177,7 +181,8 @@ def crawl_in_subprocess(*, data_dir: Path | str | None, site_ids: list[str] | No
 
 
 def child_command(data: Path, site_ids: list[str] | None, base_urls: dict[str, str] | None, *, resume: bool,
-                  refresh: bool, polite: bool, progress: bool, stats_file: Path | None) -> list[str]:
+                  refresh: bool, polite: bool, progress: bool, stats_file: Path | None,
+                  searches: tuple[str, ...] = ()) -> list[str]:
     """The `python -m crawler.crawl` command line for these arguments."""
     cmd = [sys.executable, "-m", "crawler.crawl", "--data-dir", str(data)]
     for site_id in site_ids or ():
@@ -186,6 +191,8 @@ def child_command(data: Path, site_ids: list[str] | None, base_urls: dict[str, s
         cmd += ["--base-url", f"{site_id}={url}"]
     cmd += ["--resume"] * resume + ["--refresh"] * refresh + ["--no-polite"] * (not polite)
     cmd += ["--no-progress"] * (not progress)
+    for query in searches:
+        cmd += ["--search", query]
     if stats_file:
         cmd += ["--stats-json", str(stats_file)]
     return cmd
@@ -204,11 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-polite", action="store_true")
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--stats-json", type=Path)
+    parser.add_argument("--search", action="append", default=[])
     args = parser.parse_args(argv)
     base_urls: dict[str, Any] = dict(item.split("=", 1) for item in args.base_url)
     try:
         stats = crawl_sites(data_dir=args.data_dir, site_ids=args.sites, base_urls=base_urls, resume=args.resume,
-                            refresh=args.refresh, polite=not args.no_polite, progress=not args.no_progress)
+                            refresh=args.refresh, polite=not args.no_polite, progress=not args.no_progress,
+                            searches=tuple(args.search))
     except CrawlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -33,8 +33,10 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, *, sites: list[Site], origins: dict[str, str], archive: Archive, stats: CrawlStats,
                  run_id: int | None = None, refresh: bool = False, since: dict[str, str] | None = None,
                  validators: dict[str, dict[str, str]] | None = None, polite: bool = True,
-                 extractor: ExtractPool | None = None, **kwargs: Any) -> None:
+                 extractor: ExtractPool | None = None, searches: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.searches = tuple(q for q in searches if q.strip())  # queries for the sites' own search pages
+        self.search_pages: dict[str, int] = {}
         self.sites = {s.id: s for s in sites}
         self.origins = origins  # site id -> base URL actually crawled
         self.archive = archive
@@ -84,6 +86,12 @@ class NewsSpider(scrapy.Spider):
                 request = self.listing_request(site, url, 0)
                 if request is not None:
                     yield request.replace(dont_filter=True)
+            if site.discovery.search:
+                for query in self.searches:
+                    url = urljoin(self.origins[site.id], site.discovery.search.format(query=quote_plus(query)))
+                    search = self.search_request(site, url, 0)
+                    if search is not None:
+                        yield search
 
     def conditional(self, site: Site, url: str, kind: str, callback: Any, priority: int, depth: int = 0,
                     dont_filter: bool = False) -> scrapy.Request:
@@ -121,6 +129,15 @@ class NewsSpider(scrapy.Spider):
             return None
         self.listing_pages[site.id] = count + 1
         return self.conditional(site, url, "listing", self.parse_listing, 10, depth)
+
+    def search_request(self, site: Site, url: str, depth: int) -> scrapy.Request | None:
+        """A request for a page of the site's own search results, within the listing page bound."""
+        count = self.search_pages.get(site.id, 0)
+        if count >= site.discovery.max_listing_pages:
+            return None
+        self.search_pages[site.id] = count + 1
+        return scrapy.Request(url, callback=self.parse_search, errback=self.on_error, priority=25,
+                              meta=self._meta(site, "search", depth))
 
     def article_request(self, site: Site, url: str, depth: int, lastmod: str | None = None) -> scrapy.Request | None:
         """A request for an article URL, or None when it is known (and not to refresh) or already asked."""
@@ -232,6 +249,32 @@ class NewsSpider(scrapy.Spider):
             return
         stats.bump("listings")
         yield from self._follow(site, response)
+
+    def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
+        """A search result page: its articles, and its further result pages (same path and query); menus
+        and other listings are left to the regular discovery."""
+        site = self._site(response)
+        stats = self.stats.site(site.id)
+        stats.bump("pages")
+        stats.bump("searches")
+        if not hasattr(response, "xpath"):
+            return
+        here = urlsplit(response.url)
+        asked = {k: v for k, v in parse_qs(here.query).items() if k not in ("page", "p", "trang")}
+        depth = int(response.meta.get("ct05_depth", 0)) + 1
+        for href in response.xpath("//a/@href").getall():
+            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if not url.startswith(("http://", "https://")) or not self._same_origin(site, url):
+                continue
+            if site.is_article_url(url):
+                request = self.article_request(site, url, depth)
+            else:
+                there = urlsplit(url)
+                same = there.path == here.path and {k: v for k, v in parse_qs(there.query).items()
+                                                    if k not in ("page", "p", "trang")} == asked
+                request = self.search_request(site, url, depth) if same and url != response.url else None
+            if request is not None:
+                yield request
 
     def _follow(self, site: Site, response: Response) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("ct05_depth", 0)) + 1

@@ -8,7 +8,7 @@ from typing import Any
 
 #: Counters every site has, in summary order.
 COUNTERS = ("pages", "articles", "new", "updated", "unchanged", "skipped", "not_article", "not_modified",
-            "listings", "sitemaps", "feeds", "failed")
+            "listings", "sitemaps", "feeds", "searches", "failed")
 
 
 @dataclass

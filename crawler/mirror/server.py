@@ -18,6 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+from crawler.mirror.search import SEARCH_PATH, search_page
+
 SITE_DIR = Path(__file__).resolve().parent / "site"
 MANIFEST = Path(__file__).resolve().parent / "manifest.json"
 
@@ -73,7 +75,17 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self.respond(head=True)
 
     def respond(self, head: bool) -> None:
-        """Send 200/304/404 for the requested path."""
+        """Send 200/304/404 for the requested path (the site search is answered dynamically)."""
+        url = urlsplit(self.path)
+        if url.path == SEARCH_PATH:
+            data = search_page(self.root, url.query).replace(PLACEHOLDER, self.base.encode())
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", CONTENT_TYPES[".html"])
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+            return
         path = self.resolve(self.path)
         if path is None:
             self.send_plain(HTTPStatus.NOT_FOUND, "Không tìm thấy trang (404)\n", head)

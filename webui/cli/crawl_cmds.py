@@ -16,12 +16,15 @@ from webui.cli.common import data_dir_option, open_archive
               help="Crawl SITE at another address (e.g. a local mirror).")
 @click.option("--resume", is_flag=True, help="Resume the last interrupted crawl (Scrapy JOBDIR).")
 @click.option("--refresh", is_flag=True, help="Fetch known articles again (those the sitemap says changed).")
+@click.option("--search", "searches", multiple=True, metavar="QUERY",
+              help='Also ask each site\'s own search (registry `search` template), e.g. --search "chỉ thị 05".')
 @click.option("--redis", "redis_url", metavar="URL",
               help="Share one frontier and duplicate filter with other crawlers (redis://HOST:6379/0).")
 @click.option("--flush-redis", is_flag=True, help="With --redis: empty the shared frontier first (new generation).")
 @click.option("--no-polite", is_flag=True, hidden=True, help="No delays or throttling (loopback benchmarks only).")
 def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str, ...], resume: bool,
-          refresh: bool, redis_url: str | None, flush_redis: bool, no_polite: bool) -> None:
+          refresh: bool, searches: tuple[str, ...], redis_url: str | None, flush_redis: bool,
+          no_polite: bool) -> None:
     """Crawl provincial news sites into the archive (alone, or as one of several with --redis)."""
     from crawler.crawl import CrawlError, crawl_sites
 
@@ -34,7 +37,7 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
     if flush_redis and not redis_url:
         raise click.BadParameter("needs --redis", param_hint="--flush-redis")
     args = {"data_dir": data_dir, "site_ids": list(site_ids) or None, "base_urls": overrides, "resume": resume,
-            "refresh": refresh, "polite": not no_polite}
+            "refresh": refresh, "polite": not no_polite, "searches": searches}
     try:
         if redis_url:
             import redis
