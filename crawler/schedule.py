@@ -98,7 +98,8 @@ class Scheduler:
 
     def _cli_argv(self, step: str, site: str | None, resume: bool) -> list[str]:
         base_url = self.config.base_url(site) if site else None
-        return cli_argv(step, self.data_dir, site=site, base_url=base_url, resume=resume)
+        return cli_argv(step, self.data_dir, site=site, base_url=base_url, resume=resume,
+                        searches=self.config.schedule.get("searches") or ())
 
     def request_stop(self) -> None:
         """Finish the current step, record the cycle, start nothing new."""

@@ -28,6 +28,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
         "cron": ("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
         "timezone": ("tz", "Asia/Ho_Chi_Minh", "time zone of the cron expressions"),
         "sites": ("strings", [], "site ids to keep current; empty means every non-mirror site"),
+        "searches": ("strings", [], "queries put to each site's own search every crawl (`ct05 crawl --search`)"),
         "process": ("bool", True, "run the NLP step after a crawl that stored something"),
         "index": ("bool", True, "bring the search index up to date after the NLP step"),
         "parallel": ("int", 2, "crawls (one child process per site) running at once"),

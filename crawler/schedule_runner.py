@@ -48,7 +48,7 @@ class StepResult:
 
 
 def cli_argv(step: str, data_dir: Path, site: str | None = None, base_url: str | None = None,
-             resume: bool = False) -> list[str]:
+             resume: bool = False, searches: Sequence[str] = ()) -> list[str]:
     """The command line of a step in this interpreter.
 
     A crawl is `python -m crawler.crawl` (one site; statistics as JSON on stdout, recorded as a `crawl`
@@ -63,6 +63,8 @@ def cli_argv(step: str, data_dir: Path, site: str | None = None, base_url: str |
         argv += ["--base-url", f"{site}={base_url}"]
     if resume:
         argv.append("--resume")
+    for query in searches:
+        argv += ["--search", query]
     return argv
 
 

@@ -58,6 +58,7 @@ def test_every_key_of_the_bundled_file_is_in_the_schema() -> None:
     ({"schedule": {"parallel": 0}}, "schedule.parallel: must be at least 1"),
     ({"schedule": {"process": "yes"}}, "schedule.process: must be true or false"),
     ({"schedule": {"sites": "tthue"}}, "schedule.sites: must be a list of strings"),
+    ({"schedule": {"searches": "chỉ thị 05"}}, "schedule.searches: must be a list of strings"),
     ({"adaptive": {"min_interval": "soon"}}, "adaptive.min_interval: must be a duration"),
     ({"adaptive": {"min_interval": "2d", "max_interval": "1d"}}, "adaptive.min_interval: must not exceed"),
     ({"backoff": {"factor": 0.5}}, "backoff.factor: must be at least 1"),
@@ -149,3 +150,13 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     assert info["sites"]["tthue"]["failures"] == 2 and info["sites"]["tthue"]["running"] is None
     result = runner.invoke(schedule, ["--status", "--data-dir", str(tmp_path)])
     assert "HTTP 503" in result.output and "60m" in result.output
+
+
+def test_searches_reach_every_crawl_command(tmp_path: Path) -> None:
+    from crawler.schedule import Scheduler
+    from crawler.schedule_config import parse_config
+
+    config = parse_config({"schedule": {"searches": ["chỉ thị 05", "làm theo Bác"]}})
+    argv = Scheduler(config, tmp_path, ["mirror-yenbai"])._cli_argv("crawl", "mirror-yenbai", False)
+    assert argv[-4:] == ["--search", "chỉ thị 05", "--search", "làm theo Bác"]
+    assert "--search" not in Scheduler(config, tmp_path, ["mirror-yenbai"])._cli_argv("process", None, False)
