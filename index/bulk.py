@@ -256,9 +256,28 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
+def _exit_with_parent() -> None:
+    """In a worker process: exit as soon as the process that started it is gone (killed mid-rebuild),
+    rather than finishing a segment nobody will commit."""
+    import os
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ct05-parent-watch", daemon=True).start()
+
+
 def _build_range(archive_path: str, generation: str, after: str, until: str | None, done: Any,
                  results: Any) -> None:
     """One worker: index the archive's articles with after < id ≤ until into one new segment."""
+    if done is not None:  # a worker process, not the in-process build
+        _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(generation)
         writer = BulkSegmentWriter(ix, _lk=False, compound=False)

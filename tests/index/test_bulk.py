@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
 from crawler.article import Article
-from index import bulk
+from index import bulk, layout
 from index.bulk import build_generation
 from index.schema import article_to_doc, make_schema
 from index.store import SearchIndex
@@ -81,3 +81,56 @@ def test_parallel_rebuild_answers_as_the_single_process_one(tmp_path: Path, arti
             assert r1.total == r2.total, q
             assert [h.id for h in r1.hits] == [h.id for h in r2.hits], q
             assert r1.facets == r2.facets, q
+
+
+def _group(pgid: int) -> list[int]:
+    """Live processes of a process group (Linux /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_parallel_rebuild_killed_midway_leaves_the_live_index(tmp_path: Path, articles: list[Article]) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    # Enough articles for two worker processes (bulk.MIN_ARTICLES_PER_PROCESS each) and a few seconds' work.
+    copies = [a.replace(url=f"{a.url}?copy={i}") for i in range(120) for a in articles]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(copies[:len(articles)])
+        sync_index(archive, tmp_path / "index")
+        archive.upsert_many(copies)
+    live = layout.current_dir(tmp_path / "index")
+    cli = [sys.executable, "-c", "from webui.cli import main; main()", "index", "--rebuild", "--procs", "2",
+           "--data-dir", str(tmp_path)]
+    proc = subprocess.Popen(cli, cwd=root, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_group(proc.pid)) < 3:  # the parent and its two workers
+        assert time.monotonic() < deadline and proc.poll() is None, "the rebuild never started"
+        time.sleep(0.05)
+    time.sleep(1.0)  # the workers are indexing now
+    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 4  # well before the ~10 s of indexing they had left
+    while _group(proc.pid):  # the workers notice and exit: nothing of the process group is left
+        assert time.monotonic() < deadline, "rebuild workers outlived their parent"
+        time.sleep(0.2)
+    assert layout.current_dir(tmp_path / "index") == live
+    with SearchIndex.open(tmp_path / "index") as idx:
+        assert idx.search(SearchQuery(text="chỉ thị 05")).total > 0
+    done = subprocess.run(cli, cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with SearchIndex.open(tmp_path / "index") as idx:
+        assert idx.doc_count() == len(copies)
