@@ -118,6 +118,14 @@ class SearchIndex:
             self.refresh(force=False)
             return self._version
 
+    def facet_value(self, facet: str, value: str) -> str | None:
+        """The value a facet shows for `value` (a model's catalogue name for one of its variants), or None."""
+        with self._lock:
+            self.refresh(force=False)
+            field = self.view.facet(facet)
+            i = field.index.get(value)
+            return None if i is None else field.values[i]
+
     def doc_count(self) -> int:
         with self._lock:
             self.refresh(force=False)

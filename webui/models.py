@@ -6,12 +6,14 @@ import dataclasses
 import math
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from index.types import SearchQuery
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
 from webui.params import ParamError, parse_search
+from webui.resources import get_index
 from webui.resources import search as run_search
 
 bp = Blueprint("models", __name__)
@@ -64,10 +66,13 @@ def catalogue() -> str:
 
 
 @bp.get("/models/<path:name>")
-def model(name: str) -> str:
+def model(name: str) -> str | Response:
     """One model: its stories by date and province — where else it was replicated."""
     if len(name) > 300:
         raise ParamError("Tên mô hình quá dài.")
+    canonical = get_index().facet_value("model", name)
+    if canonical is not None and canonical != name:  # a variant spelling: the catalogue entry's page
+        return redirect(url_for("models.model", name=canonical, **request.args.to_dict(flat=False)))
     base = parse_search(request.args, per_page=100)
     filters = tuple(f for f in base.filters if f[0] != "model") + (("model", (name,)),)
     query = dataclasses.replace(base, filters=filters, sort="oldest" if base.sort == "relevance" else base.sort,

@@ -34,3 +34,18 @@ def test_variants_are_one_catalogue_entry(tmp_path: Path, articles: list[Article
             hits = idx.search(SearchQuery(filters=(("model", (variant,)),), collapse=False))
             expected = 3 if "học tốt" in variant else 2
             assert hits.total == expected, variant
+
+
+def test_a_variant_page_redirects_to_the_catalogue_entry(tmp_path: Path, articles: list[Article]) -> None:
+    from webui import create_app
+
+    chosen = [_with_model(a, name) for a, name in zip(articles, VARIANTS, strict=False)]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(chosen)
+        sync_index(archive, tmp_path / "index")
+    client = create_app({"DATA_DIR": str(tmp_path), "TESTING": True}).test_client()
+    res = client.get("/models/Dạy tốt, học tốt")
+    assert res.status_code == 302
+    page = client.get("/models/Dạy tốt, học tốt", follow_redirects=True)
+    assert page.status_code == 200 and "dạy tốt, học tốt" in page.get_data(as_text=True)
+    assert client.get("/models/dạy tốt, học tốt").status_code == 200
