@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import shutil
 import time
 import zlib
 from array import array
@@ -245,6 +246,14 @@ class BulkSegmentWriter(SegmentWriter):
             self._postings[name].write(fw, name, self.schema[name])
         fw.close()
 
+    def _finish(self) -> None:
+        # SegmentWriter._finish destroys the index's temp directory (MAIN.tmp), which every writer of
+        # the generation shares: a worker finishing first would delete the column files another is
+        # still writing. build_generation removes the directory once all are done.
+        if self.writelock:
+            self.writelock.release()
+        self.is_closed = True
+
     def finish_segment(self) -> Any:
         """Write the segment's files and return it (or None when no document was added); no TOC."""
         try:
@@ -326,6 +335,7 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
         raise RuntimeError("bulk index build failed: " + "; ".join(errors))
     segments = [segment for _status, segment, _n in results if segment is not None]
     TOC(ix.schema, segments, ix.latest_generation() + 1).write(ix.storage, ix.indexname)
+    shutil.rmtree(Path(generation) / f"{ix.indexname}.tmp", ignore_errors=True)
     return sum(n for _status, _segment, n in results)
 
 
