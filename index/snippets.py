@@ -33,11 +33,32 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     return [m for m in found if m[2] in terms]  # guards against a variant class the fold would not map
 
 
-def snippet(body: str, terms: set[str], window: int = WINDOW) -> str:
-    """HTML around the densest cluster of query words; `terms` are folded. Text is escaped first,
-    so markup inside an article can never reach the page; only our <mark> tags are added."""
+def query_terms(words: list[str]) -> tuple[set[str], dict[str, frozenset[str]]]:
+    """The folded terms of query words, and for those typed with diacritics the exact forms to prefer:
+    "chỉ thị" should light up "Chỉ thị", not "chí" or "cuộc thi"; "chi thi" lights up every form."""
+    terms: set[str] = set()
+    exact: dict[str, set[str]] = {}
+    plain: set[str] = set()
+    for word in words:
+        folded = fold_word(word.lower())
+        terms.add(folded)
+        if word.isascii():
+            plain.add(folded)
+        else:
+            exact.setdefault(folded, set()).add(normalize(word).lower())
+    return terms, {f: frozenset(forms) for f, forms in exact.items() if f not in plain}
+
+
+def snippet(body: str, terms: set[str], window: int = WINDOW,
+            exact: dict[str, frozenset[str]] | None = None) -> str:
+    """HTML around the densest cluster of query words; `terms` are folded, `exact` (see `query_terms`)
+    narrows a term to the forms typed when the text has them. Text is escaped first, so markup inside
+    an article can never reach the page; only our <mark> tags are added."""
     text = normalize(body)
     matches = _matches(text, frozenset(terms)) if terms else []
+    if exact and matches:
+        strict = [m for m in matches if m[2] not in exact or text[m[0]:m[1]].lower() in exact[m[2]]]
+        matches = strict or matches
     if not matches:
         cut = text[:window]
         return html.escape(cut.rsplit(" ", 1)[0] + " …" if len(text) > window else cut)

@@ -21,7 +21,7 @@ from index.facets import facet_values
 from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
-from index.snippets import snippet
+from index.snippets import query_terms, snippet
 from index.suggest import restore_map, suggestion_for
 from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
 from index.view import View
@@ -213,21 +213,22 @@ class SearchIndex:
         per_page = max(1, min(q.per_page, 200))
         start = (max(1, q.page) - 1) * per_page
         page = ordered[start:start + per_page]
-        terms = {fold_word(w) for w in parsed.positive_words()}
+        terms, exact = query_terms(parsed.positive_words())
         hits = []
         for docnum in page.tolist():
             reps = int(copies[view.groups[docnum]]) - 1 if copies is not None else 0
-            hits.append(self._hit(docnum, float(score[docnum]), terms, reps))
+            hits.append(self._hit(docnum, float(score[docnum]), terms, reps, exact))
         return hits
 
-    def _hit(self, docnum: int, score: float, terms: set[str], reps: int = 0) -> Hit:
+    def _hit(self, docnum: int, score: float, terms: set[str], reps: int = 0,
+             exact: dict[str, frozenset[str]] | None = None) -> Hit:
         f = self._searcher.stored_fields(docnum)
         return Hit(
             id=f["id"], url=f.get("url", ""), title=f.get("title", ""),
             source=(split_values(f.get("source")) or ("",))[0],
             province=(split_values(f.get("province")) or (None,))[0],
             province_2025=(split_values(f.get("province_2025")) or (None,))[0],
-            published=f.get("published") or None, snippet=snippet(f.get("text", ""), terms), score=score,
+            published=f.get("published") or None, snippet=snippet(f.get("text", ""), terms, exact=exact), score=score,
             models=split_values(f.get("model")), themes=split_values(f.get("theme")), republications=reps,
         )
 
