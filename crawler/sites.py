@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from crawler.tomlfile import read_toml
 
 DEFAULT_PATH = Path(__file__).with_name("sites.toml")
 
@@ -164,6 +166,13 @@ def parse_site(site_id: str, raw: dict[str, Any]) -> Site:
     patterns = _strings(site_id, "article_patterns", raw["article_patterns"])
     discovery = _section(site_id, "discovery", raw.get("discovery"), Discovery,
                          {"sitemaps", "feeds", "listings", "listing_patterns"})
+    if discovery.search is not None:
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(discovery.search) if f is not None}
+        except ValueError as exc:
+            raise SiteConfigError(f"site {site_id}: discovery.search: bad template: {exc}") from exc
+        if fields != {"query"}:
+            raise SiteConfigError(f"site {site_id}: discovery.search must contain {{query}} and no other field")
     for key, group in (("article_patterns", patterns), ("discovery.listing_patterns", discovery.listing_patterns)):
         for pattern in group:
             try:
@@ -185,10 +194,7 @@ def parse_site(site_id: str, raw: dict[str, Any]) -> Site:
 def load_sites(path: Path | str | None = None) -> dict[str, Site]:
     """Every site of the registry, by id: `path`, else $CT05_SITES, else the bundled `crawler/sites.toml`."""
     path = Path(path) if path else Path(os.environ.get("CT05_SITES") or DEFAULT_PATH)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SiteConfigError(f"cannot read site registry {path}: {exc}") from exc
+    data = read_toml(path, SiteConfigError)
     sites = data.get("sites")
     if not isinstance(sites, dict) or not sites:
         raise SiteConfigError(f"{path}: no [sites.<id>] tables")

@@ -1,4 +1,4 @@
-"""Reading the project's TOML files (site registry, schedule, web settings) with one kind of error."""
+"""Reading the project's TOML files (site registry, schedule config, web settings), errors naming the file."""
 
 from __future__ import annotations
 

@@ -90,4 +90,4 @@ def _model_groups(field: FacetField) -> dict[str, str]:
     from nlp.models import group_models
 
     sizes = np.diff(field.offsets).tolist()
-    return group_models(name for name, size in zip(field.values, sizes, strict=True) for _ in range(size))
+    return group_models(dict(zip(field.values, sizes, strict=True)))

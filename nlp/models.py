@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from crawler.article import Entity
@@ -254,8 +254,9 @@ def _clauses(name: str) -> list[str]:
     return [k for k in (_bare_key(part) for part in re.split(r"[,;]", name)) if k]
 
 
-def group_models(names: Iterable[str]) -> dict[str, str]:
-    """Variant → catalogue name, for every distinct name in NAMES (repeat a name once per article using it).
+def group_models(names: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
+    """Variant → catalogue name, for every distinct name in NAMES (repeat a name once per article using it,
+    or give a mapping name → number of articles).
 
     Names with the same `model_key` are one model; besides, a short form that is the leading or trailing
     clause run of exactly one longer slogan in the catalogue is that slogan ("xứng danh Bộ đội Cụ Hồ" is
@@ -270,7 +271,8 @@ def group_models(names: Iterable[str]) -> dict[str, str]:
     >>> g["Dân vận khéo"]
     'Dân vận khéo'
     """
-    counts: Counter[str] = Counter(n for n in names if n and n.strip())
+    pairs = names.items() if isinstance(names, Mapping) else Counter(names).items()
+    counts: Counter[str] = Counter({n: c for n, c in pairs if n and n.strip()})
     by_key: dict[str, list[str]] = {}
     for name in counts:
         by_key.setdefault(model_key(name), []).append(name)

@@ -133,8 +133,7 @@ def dashboard() -> str:
     runs = archive.runs(30)
     for run in runs:
         run["sites"] = site_rows(run)
-    job = current_app.extensions.get("ct05.crawl_job")
-    running = job is not None and _alive(job)
+    running = _crawl_running()
     return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
                            total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị",
                            crawl_error=current_app.extensions.get("ct05.crawl_error"))
@@ -152,8 +151,15 @@ def _cli_step(step: str, target: Any) -> None:
         raise RuntimeError(f"ct05 {step}: " + (lines[-1] if lines else f"exit status {done.returncode}"))
 
 
-def _alive(job: Any) -> bool:
-    return bool(job.is_alive())
+#: The lock a dashboard-started crawl holds (crawler.locks), so that only one runs across all the
+#: pre-forked web workers, and every worker's dashboard shows it.
+CRAWL_LOCK = "admin-crawl"
+
+
+def _crawl_running() -> bool:
+    from crawler.locks import holder
+
+    return holder(data_dir(), CRAWL_LOCK) is not None
 
 
 @bp.post("/crawl")
@@ -167,17 +173,22 @@ def start_crawl() -> Response:
     if site and site not in known:
         flash("Trang tin không có trong danh mục.", "error")
         return redirect(url_for("admin.dashboard"))
-    job = current_app.extensions.get("ct05.crawl_job")
-    if job is not None and _alive(job):
-        flash("Một lượt thu thập đang chạy; hãy chờ nó xong.", "error")
-        return redirect(url_for("admin.dashboard"))
     try:
         from crawler.crawl import crawl_in_subprocess
+        from crawler.locks import LockError, LockHeld, acquire
     except ImportError as exc:
         flash(f"Chưa có bộ thu thập tin: {exc}", "error")
         return redirect(url_for("admin.dashboard"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     target = data_dir()
+    try:
+        lock = acquire(target, CRAWL_LOCK, what=f"admin crawl {site or 'all'}")
+    except LockHeld:
+        flash("Một lượt thu thập đang chạy; hãy chờ nó xong.", "error")
+        return redirect(url_for("admin.dashboard"))
+    except LockError as exc:
+        flash(f"Không thể bắt đầu thu thập: {exc}", "error")
+        return redirect(url_for("admin.dashboard"))
 
     def run() -> None:
         # crawl_in_subprocess waits for its child; this thread keeps the request from waiting too.
@@ -189,6 +200,8 @@ def start_crawl() -> Response:
         except Exception as exc:  # shown on the dashboard; the run table has the details
             app.logger.exception("crawl failed")
             app.extensions["ct05.crawl_error"] = str(exc)
+        finally:
+            lock.release()
 
     job = threading.Thread(target=run, name="ct05-admin-crawl", daemon=True)
     job.start()

@@ -18,9 +18,11 @@ from crawler.tomlfile import read_toml
 
 #: key → (type, minimum or None, what it does). docs/deploy.md documents each (a test checks).
 SETTINGS: dict[str, tuple[type, float | None, str]] = {
-    "data_dir": (str, None, "Data directory (archive and index); `--data-dir` and CT05_DATA_DIR also set it."),
+    "data_dir": (str, None, "Data directory (archive and index); `--data-dir` overrides it, and it overrides "
+                            "CT05_DATA_DIR."),
     "admin_password": (str, None, "Password of the admin pages; without one they stay closed."),
-    "secret_key": (str, None, "Signs the admin session cookie; random per process when unset."),
+    "secret_key": (str, None, "Signs the admin session cookie (shared by all workers); random at each start "
+                              "when unset."),
     "max_query_length": (int, 1, "Longest query accepted, in characters (longer: a 400 page)."),
     "per_page": (int, 1, "Results per search page."),
     "max_per_page": (int, 1, "Largest `per_page` a client may ask for."),

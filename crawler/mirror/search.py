@@ -1,8 +1,8 @@
 """The mirror's site search (`/tim-kiem.html?q=…&page=N`), answered from the site's own article pages.
 
 Provincial portals offer a search box; the crawler can use it to reach older stories on a topic that the
-recent listings no longer show (`ct05 crawl --search "chỉ thị 05"`). Results: five an page, newest
-file order, with a "next page" link, inside the site's usual menu.
+recent listings no longer show (`ct05 crawl --search "chỉ thị 05"`). Results: five a page, in file
+order, with a "next page" link, inside the site's usual menu.
 """
 
 from __future__ import annotations

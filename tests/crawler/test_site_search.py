@@ -54,3 +54,15 @@ def test_without_a_query_the_search_is_not_used(mirror: MirrorServer, tmp_path: 
                                 base_urls={"search-only": mirror.urls["yenbai"]})
     assert stats.status == "finished"
     assert stats.per_site["search-only"].get("new", 0) == 0
+
+
+def test_cli_warns_when_no_chosen_site_has_a_search(mirror: MirrorServer, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, "-c", "from webui.cli import main; main()", "crawl", "--search", QUERY, "--site",
+           "mirror-tthue", "--base-url", f"mirror-tthue={mirror.urls['tthue']}", "--data-dir", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--search bị bỏ qua" in done.stderr

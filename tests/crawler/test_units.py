@@ -65,6 +65,10 @@ def test_registry_has_mirror_and_real_entries() -> None:
      "site bad: politeness.delay must be float"),
     ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.selectors]\nbodyy = "x"',
      "site bad: unknown key selectors.bodyy"),
+    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.discovery]\nsearch = "tim?q={q}"',
+     "site bad: discovery.search must contain {query}"),
+    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.discovery]\nsearch = "tim?q={query"',
+     "site bad: discovery.search: bad template"),
 ])
 def test_bad_registry_entry_names_site_and_key(tmp_path: Path, entry: str, message: str) -> None:
     path = tmp_path / "sites.toml"

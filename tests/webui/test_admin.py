@@ -65,3 +65,60 @@ def test_start_crawl_runs_in_background(app: Flask, monkeypatch: pytest.MonkeyPa
     assert app.extensions["ct05.crawl_error"] is None
     res = client.post("/admin/crawl", data={"csrf": token, "site": "khong-co"}, follow_redirects=True)
     assert "không có trong danh mục" in res.get_data(as_text=True)
+
+
+def test_one_dashboard_crawl_at_a_time_across_workers(app: Flask) -> None:
+    from crawler.locks import acquire
+
+    client = app.test_client()
+    login(client, app.config["ADMIN_PASSWORD"])
+    token = csrf_of(client.get("/admin/").get_data(as_text=True))
+    # Another pre-forked worker's crawl holds the lock.
+    with acquire(app.config["DATA_DIR"], "admin-crawl", what="admin crawl all"):
+        res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
+        assert "đang chạy" in res.get_data(as_text=True)
+    assert "ct05.crawl_job" not in app.extensions or not app.extensions["ct05.crawl_job"].is_alive()
+
+
+def test_admin_login_holds_across_pre_forked_workers(data_dir: Path, tmp_path: Path) -> None:
+    import http.cookiejar
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CT05_ADMIN_PASSWORD": "mật khẩu thử"}
+    env.pop("CT05_SECRET_KEY", None)
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-c", "from webui.cli import main; main()", "serve", "--workers", "2",
+                               "--port", str(port), "--data-dir", str(data_dir)], cwd=root, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/admin/login", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        token = csrf_of(opener.open(base + "/admin/login", timeout=10).read().decode())
+        body = urllib.parse.urlencode({"csrf": token, "password": "mật khẩu thử"}).encode()
+        opener.open(base + "/admin/login", data=body, timeout=10).close()
+        # Every request is a new connection, so the kernel hands them to both workers.
+        pages = [opener.open(base + "/admin/", timeout=10) for _ in range(12)]
+        assert all(p.geturl().endswith("/admin/") and p.status == 200 for p in pages)
+        for p in pages:
+            p.close()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from pathlib import Path
 
@@ -19,6 +20,9 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     from webui.server import limited, serve_prefork
 
     config = {**(settings or {}), "DATA_DIR": str(data_dir)}
+    # One key for every worker: a session cookie (the admin login, its CSRF token) signed by one
+    # pre-forked worker must be valid at the others.
+    config.setdefault("SECRET_KEY", os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32))
     workers = workers or min(os.cpu_count() or 1, 4)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):

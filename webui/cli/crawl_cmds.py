@@ -39,6 +39,13 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
     args = {"data_dir": data_dir, "site_ids": list(site_ids) or None, "base_urls": overrides, "resume": resume,
             "refresh": refresh, "polite": not no_polite, "searches": searches}
     try:
+        if searches:
+            from crawler.crawl import resolve_sites
+
+            chosen, _origins = resolve_sites(list(site_ids) or None, overrides)
+            if not any(site.discovery.search for site in chosen):
+                click.echo("cảnh báo: không trang nào được chọn có mẫu tìm kiếm (discovery.search); "
+                           "--search bị bỏ qua", err=True)
         if redis_url:
             import redis
 
