@@ -15,7 +15,8 @@ import numpy as np
 
 from index.analysis import fold_word, pairs
 from index.postings import Snapshot
-from index.query import And, DateRange, Doc, Facet, Node, Not, Or, Text
+from index.query import And, DateRange, Doc, Facet, Node, Not, Or, Text, Words
+from index.ranking import WordsScorer
 
 K1 = 1.2
 #: (exact field, folded field, boost of the exact form, boost of the folded form)
@@ -23,6 +24,11 @@ FIELDS = {"title": (("title", 2.5), ("title_f", 1.2)), "body": (("body", 1.0), (
 PHRASE_BONUS = 2.0
 WORDS_BOOST = 1.5
 DOC_BOOST = {"specific": 6.0, "generic": 2.0}
+#: Fewer documents than this holding every word: show the best partial matches too.
+FEW = 10
+ALWAYS_LOOSE = True
+#: How much a fully on-topic article (relevance 1) gains over an unrelated one: score × (1 + PRIOR).
+PRIOR = 1.0
 
 Masker = Callable[[Facet], np.ndarray]
 Dater = Callable[[DateRange], np.ndarray]
@@ -32,8 +38,13 @@ class Evaluator:
     """Turns a query tree into (mask, score) arrays over one snapshot."""
 
     def __init__(self, snap: Snapshot, facet_mask: Masker, date_mask: Dater,
-                 restored: dict[str, str] | None = None) -> None:
+                 restored: dict[str, str] | None = None, known: set[str] | None = None,
+                 prior: np.ndarray | None = None) -> None:
         self.snap = snap
+        self.prior = prior
+        self.words = WordsScorer(snap, known or set(), restored)
+        #: What the evaluation had to relax, for the user (Vietnamese).
+        self.notes: list[str] = []
         self.facet_mask = facet_mask
         self.date_mask = date_mask
         self.restored = restored or {}
@@ -81,11 +92,28 @@ class Evaluator:
             mask |= inner
         return mask
 
+    def _words(self, node: Words, score: np.ndarray) -> np.ndarray:
+        """Every word wanted; when too few documents hold them all, the best partial matches too."""
+        m = self.words.score(node.words)
+        score += m.score
+        found = int(m.strict.sum())
+        if found >= FEW or len(m.units) < 2:
+            return m.strict | (m.loose if ALWAYS_LOOSE else False)
+        if found == 0:
+            if m.loose.any():
+                self.notes.append("Không có bài chứa đủ mọi từ; hiển thị bài gần nhất.")
+        else:
+            self.notes.append(f"Chỉ {found} bài chứa đủ mọi từ; sau đó là các bài gần nhất.")
+        return m.strict | m.loose
+
     # -- the tree --------------------------------------------------------------------------
 
     def evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
         score = np.zeros(self.n, dtype=np.float32)
         mask = self._eval(node, score)
+        if self.prior is not None:
+            # The topic score as a prior: among equally good matches, the Chỉ thị 05 stories first.
+            score *= 1.0 + PRIOR * self.prior
         return mask & self.snap.live, score
 
     def _eval(self, node: Node, score: np.ndarray) -> np.ndarray:
@@ -98,6 +126,8 @@ class Evaluator:
                 score[mask] += PHRASE_BONUS * len(node.words)
             self._shingles(node.words, score)
             return mask
+        if isinstance(node, Words):
+            return self._words(node, score)
         if isinstance(node, Doc):
             mask = np.zeros(self.n, dtype=bool)
             specific = f"{node.ref.generic}:{node.ref.issuer or 'tw'}"

@@ -27,9 +27,11 @@ FACET_PREFIX = {"tinh": "province", "province": "province", "tinh_moi": "provinc
 DATE_PREFIX = {"ngay", "date", "published"}
 OPERATORS = {"AND": "AND", "VÀ": "AND", "&&": "AND", "OR": "OR", "HOẶC": "OR", "||": "OR",
              "NOT": "NOT", "KHÔNG": "NOT"}
+#: Function words: optional in an unquoted query (they still tie its words together). Content words
+#: that are frequent in this domain ("người", "theo", "năm", "ngày", "về": "làm theo Bác") are not here.
 STOP_WORDS = frozenset(
-    "và của là các những có được cho với trong thì mà này đó để một về từ đã sẽ cũng như khi theo tại"
-    " ra vào ở lại nên do bị nhưng hay hoặc rất nhiều người năm ngày".split()
+    "và của là các những có được cho với trong thì mà này đó để một đã sẽ cũng như khi tại"
+    " ở nên do bị nhưng hay hoặc rất".split()
 )
 
 _TOKEN = re.compile(
@@ -48,6 +50,14 @@ class Text:
 
     words: tuple[str, ...]
     field: str = "all"
+
+
+@dataclass(frozen=True)
+class Words:
+    """An unquoted run of plain words, in the order typed: matched softly (every word wanted, the
+    closer together the better), not as a strict AND of syllables."""
+
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,7 @@ class Not:
     item: Node
 
 
-Node = Text | Doc | Facet | DateRange | And | Or | Not
+Node = Text | Words | Doc | Facet | DateRange | And | Or | Not
 
 
 @dataclass
@@ -96,7 +106,7 @@ class Parsed:
         out: list[str] = []
 
         def walk(n: Node | None) -> None:
-            if isinstance(n, Text):
+            if isinstance(n, Text | Words):
                 out.extend(n.words)
             elif isinstance(n, Doc):
                 out.extend(n.surface)
@@ -286,18 +296,27 @@ def _and(parts: list[Node | None]) -> Node | None:
     return kept[0] if len(kept) == 1 else And(tuple(kept))
 
 
-def _drop_stop_words(node: Node | None, messages: list[str]) -> Node | None:
-    """Stop words add nothing to an AND of words; a query of only stop words becomes one phrase."""
+def _plain(n: Node) -> bool:
+    return isinstance(n, Text) and n.field == "all" and len(n.words) == 1
+
+
+def _gather_words(node: Node | None) -> Node | None:
+    """The plain words of an AND (or a lone word) become one `Words` run; phrases, fields, documents
+    and negations stay as they are. Inside OR, each alternative is gathered on its own."""
+    if node is None:
+        return None
+    if _plain(node):
+        return Words(node.words)  # type: ignore[union-attr]
+    if isinstance(node, Or):
+        return Or(tuple(_gather_words(item) or item for item in node.items))
     if not isinstance(node, And):
         return node
-    plain = [n for n in node.items if isinstance(n, Text) and len(n.words) == 1 and n.field == "all"]
-    stops = [n for n in plain if n.words[0] in STOP_WORDS]
-    if not stops:
-        return node
-    if len(stops) == len(node.items):
-        messages.append("Truy vấn chỉ gồm từ phổ biến; đã tìm cả cụm từ.")
-        return Text(tuple(n.words[0] for n in stops))
-    return _and([n for n in node.items if n not in stops])
+    plain = [n for n in node.items if _plain(n)]
+    if not plain:
+        return And(tuple(_gather_words(item) or item for item in node.items))
+    run = Words(tuple(n.words[0] for n in plain))  # type: ignore[union-attr]
+    rest = [_gather_words(n) for n in node.items if not _plain(n)]
+    return _and([run, *rest])
 
 
 def parse(text: str) -> Parsed:
@@ -315,5 +334,5 @@ def parse(text: str) -> Parsed:
     messages.extend(m for m in parser.messages if m not in messages)
     if parser.leaves > MAX_LEAVES:
         messages.append(f"Truy vấn có quá nhiều từ; chỉ dùng {MAX_LEAVES} từ đầu.")
-    node = _drop_stop_words(node, messages)
+    node = _gather_words(node)
     return Parsed(node, messages)

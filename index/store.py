@@ -22,7 +22,7 @@ from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
 from index.snippets import query_terms, snippet
-from index.suggest import restore_map, suggestion_for
+from index.suggest import known_words, restore_map, suggestion_for
 from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
 from index.view import View
 
@@ -160,8 +160,10 @@ class SearchIndex:
             if q.text.strip() and not messages:
                 messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
         else:
-            ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored)
+            ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
+                           getattr(view, "relevance", None))
             base, score = ev.evaluate(parsed.node)
+            messages.extend(ev.notes)
         if q.date_from or q.date_to:
             base &= view.date_mask(q.date_from, q.date_to)
         selected = {name: values for name, values in q.filters if values}

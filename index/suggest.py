@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from index.analysis import fold_word, normalize
-from index.query import And, Parsed, Text
+from index.query import And, Parsed, Text, Words
 
 _WORD = re.compile(r"\w+")
 #: A form must account for this share of its folded spelling's occurrences to be restored.
@@ -52,6 +52,15 @@ def _dominant_forms(view: Any, field: str) -> dict[str, str]:
     return dict(cached)
 
 
+def known_words(view: Any) -> set[str]:
+    """Folded multi-syllable words of the index ("hoc_sinh") seen in at least two documents (cached)."""
+    cached = view.suggest_cache.get("known")
+    if cached is None:
+        cached = {f for f, forms in _forms(view, "words").items() if sum(df for df, _t in forms) >= 2}
+        view.suggest_cache["known"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
 def _association(view: Any, a: str, b: str) -> float:
     """How strongly two written words go together: Ochiai over the documents containing them."""
     ids_a = view.snap.postings("body", a)[0]
@@ -80,16 +89,19 @@ def _plain_words(parsed: Parsed) -> list[str]:
     items = node.items if isinstance(node, And) else (node,) if node is not None else ()
     out: list[str] = []
     for item in items:
-        if isinstance(item, Text):
+        if isinstance(item, Text | Words):
             out.extend(item.words)
     return out
 
 
 def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
-    """Word typed without diacritics → dominant form, when the index knows one."""
+    """Word typed without diacritics → dominant form, when the index knows one. Only for a query typed
+    wholly without diacritics (inside an accented query a bare "Thanh" or "Di" is a name, not "Thành"
+    or "Đi"), and by context: known multi-syllable words, then runs chosen by co-occurrence; a word
+    alone is restored only when it is the whole query."""
     words = _plain_words(parsed)
     bare = [w for w in words if fold_word(w) == w and w.isalpha()]
-    if not bare:
+    if not bare or any(fold_word(w) != w for w in words):
         return {}
     restored: dict[str, str] = {}
     multi = _dominant_forms(view, "words")
@@ -114,10 +126,10 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
         if len(run) >= 2:
             restored.update(zip(run, _restore_run(view, run), strict=True))
         run = [w] if w and w in bare and w not in restored else []
-    single = _dominant_forms(view, "body")
-    for w in bare:
-        if w not in restored and w in single:
-            restored[w] = single[w]
+    if len(words) == 1 and words[0] in bare:
+        single = _dominant_forms(view, "body")
+        if words[0] in single:
+            restored[words[0]] = single[words[0]]
     return {w: f for w, f in restored.items() if f != w}
 
 
