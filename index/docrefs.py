@@ -74,8 +74,10 @@ def find_refs(text: str, *, short_forms: bool = True, folded: bool = False) -> l
     return refs
 
 
-def article_keys(text: str, names: tuple[str, ...] = ()) -> set[str]:
-    """Index keys for an article: its text's mentions plus the NLP's canonical document names.
+def article_keys(text: str, names: tuple[str, ...] = ()) -> list[str]:
+    """Index keys for an article, one per mention (so the docs field's term frequency counts how often
+    the article cites a document: a review of Chỉ thị 05 cites it again and again, a passing mention
+    once), plus one for each of the NLP's canonical document names.
 
     A bare mention inherits the issuer the article gives the same number elsewhere, or the default.
     """
@@ -86,12 +88,12 @@ def article_keys(text: str, names: tuple[str, ...] = ()) -> set[str]:
     for ref in refs:
         if ref.issuer:
             issuers.setdefault(ref.generic, set()).add(ref.issuer)
-    keys: set[str] = set()
+    keys: list[str] = []
     for ref in refs:
-        keys.add(ref.generic)
+        keys.append(ref.generic)
         if ref.issuer:
-            keys.add(ref.key)
+            keys.append(ref.key)
         else:
             known = issuers.get(ref.generic)
-            keys.update(f"{ref.generic}:{i}" for i in (known or {DEFAULT_ISSUER}))
-    return keys
+            keys.extend(f"{ref.generic}:{i}" for i in sorted(known or {DEFAULT_ISSUER}))
+    return sorted(keys)

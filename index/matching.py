@@ -23,10 +23,13 @@ K1 = 1.2
 FIELDS = {"title": (("title", 2.5), ("title_f", 1.2)), "body": (("body", 1.0), ("body_f", 0.4))}
 PHRASE_BONUS = 2.0
 WORDS_BOOST = 1.5
-DOC_BOOST = {"specific": 6.0, "generic": 2.0}
+DOC_BOOST = {"specific": 2.0, "generic": 1.0}
 #: Fewer documents than this holding every word: show the best partial matches too.
 FEW = 10
-ALWAYS_LOOSE = True
+#: In that case, documents holding at least this idf share of the words are shown after them.
+FALLBACK_SHARE = 0.25
+#: Gain of a document holding the whole run as typed (every adjacent pair in one field).
+PHRASE_GAIN = 1.0
 #: How much a fully on-topic article (relevance 1) gains over an unrelated one: score × (1 + PRIOR).
 PRIOR = 1.0
 
@@ -39,12 +42,15 @@ class Evaluator:
 
     def __init__(self, snap: Snapshot, facet_mask: Masker, date_mask: Dater,
                  restored: dict[str, str] | None = None, known: set[str] | None = None,
-                 prior: np.ndarray | None = None) -> None:
+                 prior: np.ndarray | None = None, names: set[tuple[str, ...]] | None = None) -> None:
         self.snap = snap
+        self.names = names or set()
         self.prior = prior
         self.words = WordsScorer(snap, known or set(), restored)
         #: What the evaluation had to relax, for the user (Vietnamese).
         self.notes: list[str] = []
+        #: Documents ranked above all others (the whole run of words found as typed).
+        self.tier = np.zeros(snap.n, dtype=bool)
         self.facet_mask = facet_mask
         self.date_mask = date_mask
         self.restored = restored or {}
@@ -93,18 +99,23 @@ class Evaluator:
         return mask
 
     def _words(self, node: Words, score: np.ndarray) -> np.ndarray:
-        """Every word wanted; when too few documents hold them all, the best partial matches too."""
+        """Every word wanted, most of them for a long query; when too few documents hold them all,
+        the best partial matches too, with a note. When the run is a known model's name (`names`),
+        documents holding it as typed form the top tier: a model typed without quotes finds its
+        stories first. (Not any long run: a leader's name and title in an attendee list is a phrase
+        match, not the story; proximity already rewards the phrase.)"""
         m = self.words.score(node.words)
         score += m.score
+        if len(m.units) > 1 and tuple(fold_word(w) for w in node.words) in self.names:
+            self.tier |= m.phrase
         found = int(m.strict.sum())
-        if found >= FEW or len(m.units) < 2:
-            return m.strict | (m.loose if ALWAYS_LOOSE else False)
-        if found == 0:
-            if m.loose.any():
-                self.notes.append("Không có bài chứa đủ mọi từ; hiển thị bài gần nhất.")
-        else:
-            self.notes.append(f"Chỉ {found} bài chứa đủ mọi từ; sau đó là các bài gần nhất.")
-        return m.strict | m.loose
+        if found >= FEW:
+            return m.strict | m.loose
+        relaxed = m.strict | m.loose | (m.coverage >= FALLBACK_SHARE)
+        if int(relaxed.sum()) > found:
+            self.notes.append("Không có bài chứa đủ mọi từ; hiển thị bài gần nhất." if not found else
+                              f"Chỉ {found} bài chứa đủ mọi từ; sau đó là các bài gần nhất.")
+        return relaxed
 
     # -- the tree --------------------------------------------------------------------------
 
@@ -114,6 +125,8 @@ class Evaluator:
         if self.prior is not None:
             # The topic score as a prior: among equally good matches, the Chỉ thị 05 stories first.
             score *= 1.0 + PRIOR * self.prior
+        if self.tier.any():
+            score[self.tier] += float(score.max()) + 1.0
         return mask & self.snap.live, score
 
     def _eval(self, node: Node, score: np.ndarray) -> np.ndarray:
@@ -131,8 +144,9 @@ class Evaluator:
         if isinstance(node, Doc):
             mask = np.zeros(self.n, dtype=bool)
             specific = f"{node.ref.generic}:{node.ref.issuer or 'tw'}"
-            mask[self._bm25(score, "docs", node.ref.generic, DOC_BOOST["generic"])] = True
-            mask[self._bm25(score, "docs", specific, DOC_BOOST["specific"])] = True
+            # Mentions counted and saturated like words (no length norm): evidence, not a flat bonus.
+            mask[self._bm25(score, "docs", node.ref.generic, DOC_BOOST["generic"], b=0.0)] = True
+            mask[self._bm25(score, "docs", specific, DOC_BOOST["specific"], b=0.0)] = True
             return mask
         if isinstance(node, Facet):
             return self.facet_mask(node)

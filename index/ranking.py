@@ -62,6 +62,8 @@ class Match:
     loose: np.ndarray  # at least `min_share` of the required idf weight present
     score: np.ndarray
     units: list[Unit]
+    coverage: np.ndarray  # idf share of the required units each document holds (partial credit counted)
+    phrase: np.ndarray  # the whole run, syllable after syllable, in the title or the body
 
 
 def min_share(required: int) -> float:
@@ -201,7 +203,22 @@ class WordsScorer:
         total += self._proximity(units)
         score = total * coverage ** COORD_POWER
         loose = coverage >= min_share(len(required)) - 1e-6
-        return Match(strict=strict & self.snap.live, loose=loose & self.snap.live, score=score, units=units)
+        live = self.snap.live
+        return Match(strict=strict & live, loose=loose & live, score=score, units=units,
+                     coverage=np.where(live, coverage, 0.0), phrase=self._phrase(words) & live)
+
+    def _phrase(self, words: tuple[str, ...]) -> np.ndarray:
+        """Documents holding every adjacent pair of the run in one field (the phrase, nearly always)."""
+        folded = [fold_word(w) for w in words]
+        if len(folded) < 2:
+            return np.zeros(self.n, dtype=bool)
+        out = np.zeros(self.n, dtype=bool)
+        for field in ("title_p", "body_p"):
+            inner = np.ones(self.n, dtype=bool)
+            for i in range(len(folded) - 1):
+                inner &= self.snap.mask(field, f"{folded[i]}_{folded[i + 1]}")
+            out |= inner
+        return out
 
     def _proximity(self, units: list[Unit]) -> np.ndarray:
         """Consecutive units found next to each other (the pair across their boundary)."""

@@ -14,7 +14,7 @@ from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer,
 FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
 #: How much of a body is kept for snippets; longer bodies are still indexed whole.
 STORED_BODY_CHARS = 20_000
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def make_schema() -> Schema:
@@ -65,7 +65,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "body_p": body,
         "text": body[:STORED_BODY_CHARS],
         "words": enr.words if enr else "",
-        "docs": _join(sorted(docrefs.article_keys(f"{article.title}\n{body}", documents))),
+        "docs": SEP.join(k.replace(SEP, " ") for k in docrefs.article_keys(f"{article.title}\n{body}", documents)),
         "group": article.republication_of or article.id,
         "published": published,
         "province": _join([province]),

