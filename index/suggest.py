@@ -16,6 +16,7 @@ import numpy as np
 
 from index.analysis import fold_word, normalize
 from index.query import And, Parsed, Text, Words
+from nlp.segment import compounds
 
 _WORD = re.compile(r"\w+")
 #: A form must account for this share of its folded spelling's occurrences to be restored.
@@ -53,10 +54,12 @@ def _dominant_forms(view: Any, field: str) -> dict[str, str]:
 
 
 def known_words(view: Any) -> set[str]:
-    """Folded multi-syllable words of the index ("hoc_sinh") seen in at least two documents (cached)."""
+    """Folded multi-syllable words ("hoc_sinh"): the index's own (segmented in at least two documents)
+    and underthesea's dictionary (cached)."""
     cached = view.suggest_cache.get("known")
     if cached is None:
         cached = {f for f, forms in _forms(view, "words").items() if sum(df for df, _t in forms) >= 2}
+        cached |= compounds()
         view.suggest_cache["known"] = cached
     return cached  # type: ignore[no-any-return]
 

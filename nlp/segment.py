@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable
 
-from nlp.normalize import normalize
+from nlp.normalize import fold, normalize
 
-__all__ = ["word_tokenize_batch"]
+__all__ = ["compounds", "word_tokenize_batch"]
 
 
 @functools.cache
@@ -39,3 +40,22 @@ def word_tokenize_batch(texts: Iterable[str]) -> list[str]:
         text = normalize(text)
         out.append(tokenize(text) if text else "")
     return out
+
+
+@functools.cache
+def compounds() -> frozenset[str]:
+    """Words of two to four syllables in underthesea's segmentation dictionary, folded, syllables
+    joined by "_" (what a query's syllables may form even where the archive's own text never did).
+
+    >>> "loi_song" in compounds() and "thanh_bach" in compounds()
+    True
+    """
+    try:
+        import joblib
+        from underthesea.pipeline import word_tokenize as wt
+
+        path = os.path.join(os.path.dirname(wt.__file__), "models", "ws_crf_vlsp2013_20230727", "dictionary.bin")
+        words = joblib.load(path)
+    except (ImportError, OSError, EOFError, ValueError):
+        return frozenset()  # another underthesea release: the archive's own words still serve
+    return frozenset("_".join(fold(w).split()) for w in words if 2 <= len(w.split()) <= 4)
