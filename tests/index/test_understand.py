@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
+from crawler.archive import Archive
+from crawler.article import Article, Enrichment, Entity
 from index.store import SearchIndex
+from index.sync import sync_index
 from index.types import Chip, SearchQuery
 from nlp.gazetteer import to_2025
+
+
+def _with_model(article: Article, name: str) -> Article:
+    enr = article.enrichment or Enrichment()
+    return article.replace(enrichment=dataclasses.replace(enr, models=(Entity(name=name, kind="phong trào"),)))
 
 
 def chips(idx: SearchIndex, text: str, filters: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Chip]:
@@ -82,3 +93,14 @@ def test_applying_a_chip_filters_the_results(idx: SearchIndex) -> None:
     applied = idx.search(SearchQuery(text=chip.query, filters=((chip.facet, (chip.value,)),)))
     assert applied.total > 0 and all(h.province == "Nghệ An" for h in applied.hits)
     assert applied.chips == []
+
+
+def test_a_model_variant_names_its_catalogue_entry(tmp_path: Path, articles: list[Article]) -> None:
+    long = "Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ"
+    chosen = [_with_model(a, name) for a, name in zip(articles, [long, "xứng danh Bộ đội Cụ Hồ"], strict=False)]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(chosen)
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as index:
+        for text in ("thi đua xứng danh bộ đội cụ Hồ", "xung danh bo doi cu ho"):
+            assert [(c.facet, c.value) for c in chips(index, text)] == [("model", long)]
