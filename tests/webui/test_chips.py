@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
+from pathlib import Path
 
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 
@@ -50,3 +53,13 @@ def test_the_api_returns_chips(client: FlaskClient) -> None:
     assert client.get("/api/search", query_string={"q": "Trương Hòa Bình"}).get_json()["chips"] == []
     spec = client.get("/api/openapi.json").get_json()
     assert "chips" in spec["components"]["schemas"]["SearchResult"]["properties"]
+
+
+def test_the_cli_prints_each_chip_as_query_syntax(data_dir: Path) -> None:
+    from webui.cli import cli
+
+    out = CliRunner().invoke(cli, ["search", "--data-dir", str(data_dir), "--", "làm theo Bác Nghệ An"]).output
+    assert 'Gợi ý lọc theo Nghệ An: làm theo Bác tinh:"Nghệ An"' in out
+    syntax = 'làm theo Bác tinh:"Nghệ An"'
+    data = json.loads(CliRunner().invoke(cli, ["search", "--json", "--data-dir", str(data_dir), "--", syntax]).output)
+    assert data["total"] > 0 and all(h["province"] == "Nghệ An" for h in data["hits"]) and data["chips"] == []
