@@ -22,6 +22,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from index.types import Chip
 from index.view import View
@@ -29,6 +30,7 @@ from nlp.gazetteer import Province, provinces
 from nlp.names import lexicon
 from nlp.normalize import fold, normalize
 
+T = TypeVar("T")
 _TOKEN = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _QUOTES = frozenset('"“”„')
@@ -82,20 +84,32 @@ def _keys(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(_TOKEN.findall(fold(form))), tuple(_TOKEN.findall(normalize(form).lower()))
 
 
+class _Names(Generic[T]):
+    """Names by their words: `by[0]` folded (for words typed without diacritics), `by[1]` exact; `prefixes`
+    holds every leading run of words of both, so a scan stops as soon as no name can continue."""
+
+    def __init__(self) -> None:
+        self.by: tuple[dict[tuple[str, ...], T], dict[tuple[str, ...], T]] = ({}, {})
+        self.prefixes: set[tuple[str, ...]] = set()
+
+    def add(self, form: str, value: T, folded: bool = True) -> None:
+        f, e = _keys(form)
+        for table, key in ((0, f), (1, e)) if folded else ((1, e),):
+            self.by[table].setdefault(key, value)
+            self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
+
+
 @functools.cache
-def _places() -> tuple[dict[tuple[str, ...], _Place], dict[tuple[str, ...], _Place]]:
-    """Every written form of the 63 provinces: (by folded words, by exact words)."""
-    folded: dict[tuple[str, ...], _Place] = {}
-    exact: dict[tuple[str, ...], _Place] = {}
+def _places() -> _Names[_Place]:
+    """Every written form of the 63 provinces."""
+    names: _Names[_Place] = _Names()
     for p in provinces():
         forms = [(p.name, False)] if p.bare else []  # "Hồ Chí Minh" alone is the President
         forms += [(a, True) for a in p.aliases] + [(f"{pre} {p.name}", True) for pre in _PREFIXES]
         for form, explicit in forms:
-            f, e = _keys(form)
-            exact.setdefault(e, _Place(p, explicit))
-            if f[0] != "tinh":  # unaccented "tinh" is as often "tình" ("nghia tinh nghe an")
-                folded.setdefault(f, _Place(p, explicit))
-    return folded, exact
+            # Unaccented "tinh" is as often "tình" ("nghia tinh nghe an"): "tỉnh" only as typed.
+            names.add(form, _Place(p, explicit), folded=not form.startswith("tỉnh "))
+    return names
 
 
 @functools.cache
@@ -112,24 +126,22 @@ def _name_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(fold(w) for w in words), frozenset(normalize(w).lower() for w in words)
 
 
-_MODELS: weakref.WeakKeyDictionary[View, tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]] = (
-    weakref.WeakKeyDictionary())
+_MODELS: weakref.WeakKeyDictionary[View, _Names[str]] = weakref.WeakKeyDictionary()
 
 
-def _models(view: View) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
-    """The model facet's names and variants → catalogue name: (by folded words, by exact words); per snapshot."""
-    cached = _MODELS.get(view)
-    if cached is None:
+def _models(view: View) -> _Names[str]:
+    """The model facet's names and variants → catalogue name, per snapshot."""
+    names = _MODELS.get(view)
+    if names is None:
         field = view.facet("model")
-        folded: dict[tuple[str, ...], str] = {}
-        exact: dict[tuple[str, ...], str] = {}
+        names = _MODELS[view] = _Names()
         for form, i in field.index.items():
-            f, e = _keys(form)
-            if MIN_MODEL_WORDS <= len(e) <= MAX_WORDS:
-                folded.setdefault(f, field.values[i])
-                exact.setdefault(e, field.values[i])
-        cached = _MODELS[view] = (folded, exact)
-    return cached
+            value, words = field.values[i], len(_TOKEN.findall(form))
+            # Short lower-case catalogue entries are often ordinary words the detector took ("làm theo",
+            # "đồ chơi"); a named model is written capitalised ("Dân vận khéo", "3 không") or is longer.
+            if MIN_MODEL_WORDS <= words <= MAX_WORDS and (words >= 4 or value[:1].isupper() or value[:1].isdigit()):
+                names.add(form, value)
+    return names
 
 
 def _held(view: View, facet: str, value: str) -> bool:
@@ -194,17 +206,21 @@ def understand(text: str, view: View, filters: Iterable[tuple[str, Iterable[str]
     places, models = _places(), _models(view)
     found: list[tuple[int, int, int, int, object]] = []  # (-words, start token, kind, end token, payload)
     for i in range(len(toks)):
+        folded: tuple[str, ...] = ()
+        exact: tuple[str, ...] = ()
+        plain = True  # typed without diacritics: any accents match
         for j in range(i + 1, min(len(toks), i + MAX_WORDS) + 1):
-            span = toks[i:j]
-            if not span[-1].free or span[-1].quoted != span[0].quoted:
+            t = toks[j - 1]
+            if not t.free or t.quoted != toks[i].quoted:
                 break
-            plain = all(t.folded == t.exact for t in span)  # typed without diacritics: any accents match
-            table = 0 if plain else 1
-            key = tuple(t.folded if plain else t.exact for t in span)
-            place = places[table].get(key)
-            if place is not None and not span[0].quoted and _place_ok(toks, i, j, place):
+            folded, exact, plain = folded + (t.folded,), exact + (t.exact,), plain and t.folded == t.exact
+            key = folded if plain else exact
+            if key not in places.prefixes and key not in models.prefixes:
+                break
+            place = places.by[not plain].get(key)
+            if place is not None and not t.quoted and _place_ok(toks, i, j, place):
                 found.append((i - j, i, 0, j, place))
-            model = models[table].get(key)
+            model = models.by[not plain].get(key)
             if model is not None and j - i >= MIN_MODEL_WORDS:
                 found.append((i - j, i, 1, j, model))
         if _year_ok(text, toks[i]):

@@ -97,10 +97,12 @@ def test_applying_a_chip_filters_the_results(idx: SearchIndex) -> None:
 
 def test_a_model_variant_names_its_catalogue_entry(tmp_path: Path, articles: list[Article]) -> None:
     long = "Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ"
-    chosen = [_with_model(a, name) for a, name in zip(articles, [long, "xứng danh Bộ đội Cụ Hồ"], strict=False)]
+    names = [long, "xứng danh Bộ đội Cụ Hồ", "làm theo"]  # the last: ordinary words a detector took for a model
+    chosen = [_with_model(a, name) for a, name in zip(articles, names, strict=False)]
     with Archive.open(tmp_path) as archive:
         archive.upsert_many(chosen)
         sync_index(archive, tmp_path / "index")
     with SearchIndex.open(tmp_path / "index") as index:
         for text in ("thi đua xứng danh bộ đội cụ Hồ", "xung danh bo doi cu ho"):
             assert [(c.facet, c.value) for c in chips(index, text)] == [("model", long)]
+        assert chips(index, "học tập và làm theo Bác") == []
