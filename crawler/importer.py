@@ -2,7 +2,8 @@
 
 One object per line with at least `url`, `title`, `body`; optional `published` (ISO date or
 datetime), `source`, `province`, `author`. A bad line is reported with its number and skipped;
-the others are imported.
+the others are imported. New and changed articles then go through the same republication pass as a
+crawl's (`crawler.republish`), so a story imported twice under two URLs is one story in search.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    republications: int = 0  # copies (re)marked by the republication pass after the import
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -107,13 +109,18 @@ def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
 
 def import_jsonl(path: Path, archive: Archive, progress: bool = False) -> ImportReport:
     """Import a JSON-lines file into the archive in batches; returns counts and bad lines."""
+    from crawler.republish import republication_pass
+
     report = ImportReport()
     size = path.stat().st_size if path.is_file() else 0
     batch: list[Article] = []
+    changed: list[str] = []
 
     def flush() -> None:
-        for outcome in archive.upsert_many(batch):
+        for article, outcome in zip(batch, archive.upsert_many(batch), strict=True):
             setattr(report, outcome, getattr(report, outcome) + 1)
+            if outcome != "unchanged":
+                changed.append(article.id)
         batch.clear()
 
     with click.progressbar(length=max(size, 1), label="import", file=None if progress else _Null()) as bar:
@@ -124,6 +131,7 @@ def import_jsonl(path: Path, archive: Archive, progress: bool = False) -> Import
                 bar.update(size // 100 or 1)
         flush()
         bar.update(size)
+    report.republications = republication_pass(archive, changed).marked
     return report
 
 

@@ -24,6 +24,7 @@ from index.schema import split_values
 from index.snippets import query_terms, snippet
 from index.suggest import known_words, model_names, restore_map, suggestion_for
 from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
+from index.understand import understand
 from index.view import View
 
 #: Facets a query may filter on or count: the UI's list plus the timeline's months.
@@ -186,6 +187,7 @@ class SearchIndex:
         result.hits = self._page(view, final, score, sort, q, parsed)
         result.suggestion = suggestion_for(view, parsed, q.text, restored, result.total)
         result.message = " ".join(messages) or None
+        result.chips = understand(q.text, view, q.filters)
         return result
 
     def _order(self, view: View, candidates: np.ndarray, score: np.ndarray, sort: str) -> np.ndarray:

@@ -73,6 +73,26 @@ class FacetValue:
     selected: bool = False
 
 
+@dataclass(kw_only=True, frozen=True)
+class Chip:
+    """A filter recognised in the query's words ("Nghệ An", "2020", a known model), offered to the user.
+
+    Applying it means searching `query` (the text with the recognised words taken out, or kept for a
+    model) with `value` added to facet `facet`; `text` is the words as typed, at `start:end` of the query.
+    """
+
+    facet: str
+    value: str
+    text: str
+    start: int
+    end: int
+    query: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"facet": self.facet, "value": self.value, "text": self.text, "start": self.start,
+                "end": self.end, "query": self.query}
+
+
 @dataclass(kw_only=True)
 class SearchResult:
     total: int
@@ -81,6 +101,7 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean" / diacritics restored, when better than the query
     message: str | None = None  # a note for the user about a query that was repaired
     took_ms: float = 0.0
+    chips: list[Chip] = field(default_factory=list)  # filters recognised in the query text, not applied yet
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -93,4 +114,5 @@ class SearchResult:
             "suggestion": self.suggestion,
             "message": self.message,
             "took_ms": round(self.took_ms, 1),
+            "chips": [c.as_dict() for c in self.chips],
         }

@@ -9,6 +9,7 @@ import math
 from flask import Blueprint, current_app, render_template, request
 
 from index.types import FACETS, FacetValue, SearchQuery, SearchResult
+from webui import chips
 from webui.charts import fill_months, month_chart
 from webui.helpers import search_url
 from webui.params import parse_search, query_args
@@ -64,7 +65,7 @@ def search() -> str:
     return render_template(
         "search.html", query=query, result=result, sidebar=sidebar, chart=chart, last_page=last_page, selected=selected,
         facet_names=FACETS, facet_shown=FACET_SHOWN, title=query.text or "Tìm kiếm",
-        feed_args=query_args(query),
+        feed_args=query_args(query), chips=chips.pending(query, result), active=chips.applied(query),
     )
 
 

@@ -41,3 +41,30 @@ def test_import_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path), str(tmp_path / "nope.jsonl")])
     assert result.exit_code != 0
     assert "no such file" in result.output
+
+
+def test_two_imported_copies_of_one_story_are_one_hit(tmp_path: Path) -> None:
+    story = json.loads((Path(__file__).resolve().parents[1] / "data" / "index" / "articles.json")
+                       .read_text(encoding="utf-8"))[0]
+    lines = [json.dumps({"url": url, "title": story["title"], "body": story["body"], "published": published,
+                         "source": source}, ensure_ascii=False)
+             for url, published, source in (("https://baoyenbai.com.vn/bai-goc.html", "2023-06-20", "yenbai"),
+                                            ("https://dantri.com.vn/ban-sao.htm", "2023-06-21", "dantri"))]
+    data = tmp_path / "d"
+    src = write_jsonl(tmp_path / "in.jsonl", lines)
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(src)])
+    assert result.exit_code == 0, result.output
+    assert "imported 2 new" in result.output and "1 republications" in result.output
+    with Archive.open(data) as a:
+        original = a.get_by_url("https://baoyenbai.com.vn/bai-goc.html")
+        copy = a.get_by_url("https://dantri.com.vn/ban-sao.htm")
+        assert original is not None and copy is not None
+        assert original.republication_of is None and copy.republication_of == original.id
+    assert CliRunner().invoke(cli, ["index", "--data-dir", str(data)]).exit_code == 0
+    words = " ".join(story["title"].split()[:4])
+    found = CliRunner().invoke(cli, ["search", "--json", "--data-dir", str(data), "--", words])
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.output)["hits"]
+    assert len(hits) == 1 and hits[0]["republications"] == 1  # the best-ranked copy stands for the story
+    again = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(src)])
+    assert "imported 0 new, 0 updated, 2 unchanged, 0 bad lines\n" in again.output

@@ -183,3 +183,26 @@ def test_print_selection_to_pdf(page: Any, base_url: str) -> None:
     assert pdf.startswith(b"%PDF")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.pdf").write_bytes(pdf)
+
+
+def test_filter_chip_is_offered_applied_and_removed(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("#q", "làm theo Bác nghe an")
+    page.click(".searchbar > button[type=submit]")
+    page.wait_for_url("**/search?q=*")
+    before = total_on(page)
+    chip = page.locator(".qchip[data-facet=province]")
+    assert chip.count() == 1 and "Nghệ An" in chip.inner_text()
+    shot(page, "19-search-chip")
+    chip.locator("a.apply").click()
+    page.wait_for_url("**province=*")
+    after = total_on(page)
+    assert 0 < after < before
+    provinces = page.locator(".hit .meta .province").all_inner_texts()
+    assert provinces and all(p == "Nghệ An" for p in provinces)
+    assert page.locator(".qchip:not(.on)").count() == 0
+    assert page.input_value("#q") == "làm theo Bác"
+    shot(page, "20-search-chip-applied")
+    page.locator(".qchip.on[data-facet=province] a.remove").click()
+    page.wait_for_url(lambda url: "province=" not in url)
+    assert page.locator(".qchip.on").count() == 0 and total_on(page) > after

@@ -118,4 +118,5 @@ def import_cmd(data_dir: Path | None, file: Path) -> None:
     for line_no, reason in report.errors:
         click.echo(f"{file}:{line_no}: skipped: {reason}", err=True)
     click.echo(f"imported {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
-               f"{len(report.errors)} bad lines")
+               f"{len(report.errors)} bad lines"
+               + (f"; {report.republications} republications" if report.republications else ""))

@@ -58,6 +58,10 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     if result.suggestion:
         click.echo(f"Có phải bạn muốn tìm: {result.suggestion}")
     click.echo(f"{result.total} kết quả")
+    for chip in result.chips:  # the filter as query syntax: the CLI has no filter options
+        prefix = {"province": "tinh", "province_2025": "tinh_moi", "model": "mo_hinh"}.get(chip.facet, "nam")
+        syntax = f'{chip.query} {prefix}:"{chip.value}"'.strip()
+        click.echo(f"Gợi ý lọc theo {chip.value}: {syntax}")
     for hit in result.hits:
         again = f" (+{hit.republications} bản đăng lại)" if hit.republications else ""
         click.echo(f"- {hit.published or '?':10.10} [{hit.source}] {hit.title}{again}\n  {hit.url}")
