@@ -21,6 +21,16 @@ def paragraphs(body: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
 
 
+def topic_card(art: Any) -> dict[str, Any]:
+    """The article's topic score, whether it is in the default scope, and the signals behind the score."""
+    from nlp.relevance import TOPIC_THRESHOLD, relevance, topic_reasons
+
+    documents = art.enrichment.documents if art.enrichment else ()
+    score = art.enrichment.relevance if art.enrichment else relevance(art.title, art.body, documents)
+    return {"score": score, "threshold": TOPIC_THRESHOLD, "in_topic": score >= TOPIC_THRESHOLD,
+            "reasons": topic_reasons(art.title, art.body, documents)}
+
+
 def linked(article_id: str) -> tuple[list[Any], list[Any]]:
     """Republications and related stories; a failure there must not take the article page down."""
     try:
@@ -47,4 +57,4 @@ def article(article_id: str) -> str:
     safe_url = art.url if art.url.startswith(("http://", "https://")) else None
     return render_template("article.html", a=art, e=enr, paragraphs=paragraphs(art.body),
                            republications=republications, related=related, original=original,
-                           safe_url=safe_url, title=art.title)
+                           safe_url=safe_url, title=art.title, topic=topic_card(art))
