@@ -8,18 +8,43 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from html import unescape
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from crawler.archive import Archive
 from crawler.article import Article
 from nlp.relevance import TOPIC_THRESHOLD
-from tests.webui.conftest import by_title
+from tests.webui.conftest import by_title, load_articles
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 OFF_TOPIC = ("Vụ 'bắt vợ' ở Nghệ An", "Tổng thống Mỹ và Thổ Nhĩ Kỳ", "Tấm lòng thiện nguyện")
+
+
+@pytest.fixture(scope="module")
+def scope_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app over the fixture articles as written (the session app's archive is re-processed for real by
+    the admin tests, which replaces the hand-written enrichment these counts rely on)."""
+    from index.sync import sync_index
+    from webui import create_app
+    from webui.resources import close_index
+
+    data = tmp_path_factory.mktemp("scope-data")
+    with Archive.open(data) as archive:
+        archive.upsert_many(load_articles())
+        sync_index(archive, data / "index")
+    application = create_app({"DATA_DIR": str(data), "TESTING": True, "SECRET_KEY": "test"})
+    yield application
+    close_index(application)
+
+
+@pytest.fixture()
+def client(scope_app: Flask) -> FlaskClient:
+    return scope_app.test_client()
 
 
 def _total(client: FlaskClient, **params: str) -> int:
