@@ -142,6 +142,7 @@ def test_exports_and_feed_follow_the_scope(client: FlaskClient) -> None:
         assert len(rows) == _total(client, scope=scope)
         assert any(r["title"].startswith(OFF_TOPIC[0]) for r in rows) == (scope == "all")
     data = json.loads(client.get("/export.json?scope=all&province=Nghệ An").get_data(as_text=True))
+    assert data["query"]["scope"] == "all"
     assert any(h["title"].startswith(OFF_TOPIC[0]) for h in data["hits"])
     for scope, expected in (("topic", False), ("all", True)):
         root = ET.fromstring(client.get(f"/feed?scope={scope}&province=Nghệ An").get_data())
@@ -165,6 +166,8 @@ def test_article_page_shows_the_reasons(client: FlaskClient, articles: list[Arti
     html = client.get(f"/article/{on.id}").get_data(as_text=True)
     assert "Mức liên quan tới Chỉ thị 05" in html and "thuộc phạm vi “Chỉ bài về Chỉ thị 05”" in html
     assert "“làm theo lời Bác”" in html and "“Chỉ thị 05”" in html
+    links = _links(client.get(f"/article/{on.id}?scope=all").get_data(as_text=True))
+    assert all("scope=all" in u for u in links if u.startswith(("/search", "/provinces/", "/models/")))
     off = by_title(articles, OFF_TOPIC[1])
     html = client.get(f"/article/{off.id}").get_data(as_text=True)
     assert "chỉ hiện khi chọn “Tất cả bài”" in html and "Không thấy dấu hiệu nào" in html
