@@ -10,6 +10,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from crawler.article import Article
 from index import docrefs
 from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer, values_analyzer, words_analyzer
+from nlp.relevance import relevance
 
 #: Facet fields: one indexed, stored field per facet, values joined with SEP.
 FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
@@ -73,7 +74,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "docs": _join(sorted(docrefs.article_keys(f"{article.title}\n{body}", documents))),
         "group": article.republication_of or article.id,
         "published": published,
-        "relevance": float(enr.relevance) if enr else _text_relevance(article.title, body),
+        "relevance": float(enr.relevance) if enr else float(relevance(article.title, body)),
         "province": _join([province]),
         "province_2025": _join([enr.province_2025 if enr else None]),
         "model": _join(m.name for m in enr.models) if enr else "",
@@ -83,12 +84,6 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "month": published[:7] if len(published) >= 7 and published[:4].isdigit() else "",
         "source": _join([article.source]),
     }
-
-
-def _text_relevance(title: str, body: str) -> float:
-    from nlp.relevance import relevance
-
-    return float(relevance(title, body))
 
 
 def split_values(stored: str | None) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from index.facets import FacetField
 from index.postings import Snapshot
 from index.query import DateRange, Facet
 from index.schema import FACET_FIELDS
+from nlp.relevance import TOPIC_THRESHOLD
 
 
 def date_key(iso: str | None) -> int:
@@ -60,8 +61,6 @@ class View:
     def topic(self) -> np.ndarray:
         """Whether each document is in the Chỉ thị 05 topic scope (relevance ≥ TOPIC_THRESHOLD)."""
         if self._topic is None:
-            from nlp.relevance import TOPIC_THRESHOLD
-
             self._topic = self.relevance >= np.float32(TOPIC_THRESHOLD)
         return self._topic
 
