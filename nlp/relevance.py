@@ -69,6 +69,15 @@ def _surface(original: str, folded: str, span: tuple[int, int]) -> str:
     return folded[span[0]:span[1]].strip(" ,.;:")
 
 
+def _phrase(rx: re.Pattern[str], original: str, folded: str, shown: str, current: str) -> str:
+    """The first match as written in the article; the folded match if blanking lost it (not expected)."""
+    m = rx.search(shown)
+    if m:
+        return _surface(original, folded, m.span())
+    m = rx.search(current)
+    return m.group().strip(" ,.;:") if m else ""
+
+
 def _evidence(title: str, body: str, documents: Sequence[Entity]) -> list[tuple[str, float]]:
     """(matched phrase, weight) in the order `topic_evidence` adds them."""
     head, text = fold(title), fold(body)
@@ -78,16 +87,14 @@ def _evidence(title: str, body: str, documents: Sequence[Entity]) -> list[tuple[
     for rx, weight in _SIGNALS:
         n = len(rx.findall(text))
         if n:
-            first = rx.search(shown_text)
-            phrase = _surface(body, text0, first.span()) if first else rx.pattern
+            phrase = _phrase(rx, body, text0, shown_text, text)
             # Repetition helps, with diminishing returns: the tenth mention adds little.
             out.append((phrase, weight * (1 + math.log(n))))
             # Signals nest (the full phrase contains the shorter ones): count each span once.
             text = rx.sub(" ", text)
             shown_text = rx.sub(lambda m: " " * len(m.group()), shown_text)
         if rx.search(head):
-            first = rx.search(shown_head)
-            out.append((_surface(title, head0, first.span()) if first else rx.pattern, 2 * weight))
+            out.append((_phrase(rx, title, head0, shown_head, head), 2 * weight))
             head = rx.sub(" ", head)
             shown_head = rx.sub(lambda m: " " * len(m.group()), shown_head)
     other = bool(_CT05_OTHER.search(text))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 
 from crawler.archive import enrichment_of
+from nlp.relevance import TOPIC_THRESHOLD, relevance, topic_reasons
 from webui.resources import get_archive, get_index
 
 bp = Blueprint("articles", __name__)
@@ -23,8 +24,6 @@ def paragraphs(body: str) -> list[str]:
 
 def topic_card(art: Any) -> dict[str, Any]:
     """The article's topic score, whether it is in the default scope, and the signals behind the score."""
-    from nlp.relevance import TOPIC_THRESHOLD, relevance, topic_reasons
-
     documents = art.enrichment.documents if art.enrichment else ()
     score = art.enrichment.relevance if art.enrichment else relevance(art.title, art.body, documents)
     return {"score": score, "threshold": TOPIC_THRESHOLD, "in_topic": score >= TOPIC_THRESHOLD,
