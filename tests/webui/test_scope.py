@@ -66,6 +66,7 @@ def test_fixture_has_articles_on_both_sides_of_the_threshold(articles: list[Arti
 def test_topic_is_the_default_and_all_adds_the_off_topic_news(client: FlaskClient) -> None:
     topic, every = _total(client), _total(client, scope="all")
     assert _total(client, scope="topic") == topic
+    assert client.get("/api/search?scope=all").get_json()["scope"] == "all"
     assert every == topic + len(OFF_TOPIC)
     titles = {h["title"] for h in client.get("/api/search?scope=all&per_page=100").get_json()["hits"]}
     assert all(any(t.startswith(o) for t in titles) for o in OFF_TOPIC)
