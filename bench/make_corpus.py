@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.archive import Archive  # noqa: E402
 from crawler.article import Article, Enrichment, Entity  # noqa: E402
+from nlp.relevance import relevance  # noqa: E402
 
 SHARED = Path("/work/shared")
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "data" / "index" / "articles.json"
@@ -91,8 +92,9 @@ def _article(t: Text, i: int, rng: random.Random, body: str | None = None, with_
     themes = tuple(rng.sample(THEMES, rng.randint(1, 2))) if t.hit else ()
     year = rng.choice([2017, 2019, 2021, 2023, 2024, 2025])
     published = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T08:00:00"
+    documents = tuple(Entity(name=d) for d in docs)
     enr = Enrichment(province=PROVINCES[p][0], province_2025=PROVINCES[p][1], models=models,
-                     documents=tuple(Entity(name=d) for d in docs), themes=themes,
+                     documents=documents, themes=themes, relevance=relevance(t.title, body, documents),
                      words=t.words if with_words else "", version="fixture")
     return Article(url=f"https://{SOURCES[p]}.vn/bai-{i}-{t.name}", source=SOURCES[p], title=t.title,
                    body=body, source_province=PROVINCES[p][0], published=published,

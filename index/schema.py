@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from crawler.article import Article
 from index import docrefs
 from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer, values_analyzer, words_analyzer
+from nlp.relevance import relevance
 
 #: Facet fields: one indexed, stored field per facet, values joined with SEP.
 FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
 #: How much of a body is kept for snippets; longer bodies are still indexed whole.
 STORED_BODY_CHARS = 20_000
+#: Bumped when documents change shape: an index of another version is rebuilt by `sync_index`
+#: (3: the per-document topic relevance column; one docs key per mention).
 SCHEMA_VERSION = "3"
 
 
@@ -35,6 +39,7 @@ def make_schema() -> Schema:
         docs=TEXT(analyzer=values_analyzer(), phrase=False),
         group=ID(stored=True, sortable=True),
         published=ID(stored=True, sortable=True),
+        relevance=COLUMN(NumericColumn("f", default=0.0)),  # topic score in [0, 1], read as an array
         **facets,
     )
 
@@ -48,7 +53,8 @@ def _join(values: Any) -> str:
 
 
 def article_to_doc(article: Article) -> dict[str, Any]:
-    """The index document for an article; unprocessed articles use their source's province."""
+    """The index document for an article; unprocessed articles use their source's province and have
+    their topic relevance computed here from the text (the NLP stage stores it for processed ones)."""
     enr = article.enrichment
     province = (enr.province if enr else None) or article.source_province or ""
     documents = tuple(d.name for d in enr.documents) if enr else ()
@@ -68,6 +74,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "docs": SEP.join(k.replace(SEP, " ") for k in docrefs.article_keys(f"{article.title}\n{body}", documents)),
         "group": article.republication_of or article.id,
         "published": published,
+        "relevance": float(enr.relevance) if enr else float(relevance(article.title, body)),
         "province": _join([province]),
         "province_2025": _join([enr.province_2025 if enr else None]),
         "model": _join(m.name for m in enr.models) if enr else "",

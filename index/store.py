@@ -23,7 +23,7 @@ from index.query import Parsed, Text, parse
 from index.schema import split_values
 from index.snippets import query_terms, snippet
 from index.suggest import known_words, model_names, restore_map, suggestion_for
-from index.types import FACETS, Hit, QueryError, SearchQuery, SearchResult
+from index.types import FACETS, SCOPES, Hit, QueryError, SearchQuery, SearchResult
 from index.understand import understand
 from index.view import View
 
@@ -145,6 +145,8 @@ class SearchIndex:
                 raise QueryError(f"Không có nhóm “{name}”. Các nhóm: {', '.join(KNOWN_FACETS)}.")
         if q.sort not in ("relevance", "newest", "oldest"):
             raise QueryError(f"Không sắp xếp được theo “{q.sort}” (relevance, newest, oldest).")
+        if q.scope not in SCOPES:
+            raise QueryError(f"Không có phạm vi “{q.scope}” (topic: chỉ bài về Chỉ thị 05, all: tất cả bài).")
         with self._lock:
             self.refresh(force=False)
             result = self._search(q, self.view)
@@ -167,6 +169,9 @@ class SearchIndex:
             messages.extend(ev.notes)
         if q.date_from or q.date_to:
             base &= view.date_mask(q.date_from, q.date_to)
+        in_scope = view.scope_mask(q.scope)
+        if in_scope is not None:  # in the base mask, so the total and every facet count share it
+            base &= in_scope
         selected = {name: values for name, values in q.filters if values}
         masks = {name: view.facet(name).mask(view.n, values) for name, values in selected.items()}
         final = base.copy()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 FACETS = ("province", "province_2025", "model", "theme", "document", "year", "source")
 
 SORTS = ("relevance", "newest", "oldest")
+#: "topic": only articles about Chỉ thị 05 (topic relevance ≥ nlp.relevance.TOPIC_THRESHOLD); "all": every article.
+SCOPES = ("topic", "all")
 
 
 class QueryError(ValueError):
@@ -32,6 +34,7 @@ class SearchQuery:
     facets: tuple[str, ...] = FACETS  # which facet counts to compute
     facet_limit: int = 30
     collapse: bool = True  # fold republications of one story into one hit
+    scope: str = "topic"  # one of SCOPES: applied to hits and every facet count alike
 
     def selected(self, facet: str) -> tuple[str, ...]:
         for name, values in self.filters:

@@ -10,6 +10,7 @@ from index.facets import FacetField
 from index.postings import Snapshot
 from index.query import DateRange, Facet
 from index.schema import FACET_FIELDS
+from nlp.relevance import TOPIC_THRESHOLD
 
 
 def date_key(iso: str | None) -> int:
@@ -28,6 +29,8 @@ class View:
         self._dates: np.ndarray | None = None
         self._groups: np.ndarray | None = None
         self._shared: np.ndarray | None = None
+        self._relevance: np.ndarray | None = None
+        self._topic: np.ndarray | None = None
         self.suggest_cache: dict[str, Any] = {}
 
     def facet(self, name: str) -> FacetField:
@@ -46,6 +49,24 @@ class View:
             self._dates = np.fromiter((date_key(v) for v in self.snap.column("published")),
                                       dtype=np.int64, count=self.n)
         return self._dates
+
+    @property
+    def relevance(self) -> np.ndarray:
+        """Each document's topic relevance in [0, 1] (nlp.relevance), float32; usable as a ranking prior."""
+        if self._relevance is None:
+            self._relevance = np.fromiter(self.snap.column("relevance"), dtype=np.float32, count=self.n)
+        return self._relevance
+
+    @property
+    def topic(self) -> np.ndarray:
+        """Whether each document is in the Chỉ thị 05 topic scope (relevance ≥ TOPIC_THRESHOLD)."""
+        if self._topic is None:
+            self._topic = self.relevance >= np.float32(TOPIC_THRESHOLD)
+        return self._topic
+
+    def scope_mask(self, scope: str) -> np.ndarray | None:
+        """The documents a scope keeps, or None for every document ("all")."""
+        return self.topic if scope == "topic" else None
 
     @property
     def groups(self) -> np.ndarray:

@@ -33,7 +33,7 @@ def search() -> Response:
     query = parse_search(request.args, extra=("facet_limit",), facet_limit=_facet_limit())
     result = run_search(query)
     data = result.as_dict()
-    data["page"], data["per_page"] = query.page, query.per_page
+    data["page"], data["per_page"], data["scope"] = query.page, query.per_page, query.scope
     return jsonify(data)
 
 

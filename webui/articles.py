@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 
 from crawler.archive import enrichment_of
+from nlp.relevance import TOPIC_THRESHOLD, relevance, topic_reasons
 from webui.resources import get_archive, get_index
 
 bp = Blueprint("articles", __name__)
@@ -19,6 +20,14 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def paragraphs(body: str) -> list[str]:
     """The body's paragraphs (blank-line separated); single newlines inside a paragraph are kept as spaces."""
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def topic_card(art: Any) -> dict[str, Any]:
+    """The article's topic score, whether it is in the default scope, and the signals behind the score."""
+    documents = art.enrichment.documents if art.enrichment else ()
+    score = art.enrichment.relevance if art.enrichment else relevance(art.title, art.body, documents)
+    return {"score": score, "threshold": TOPIC_THRESHOLD, "in_topic": score >= TOPIC_THRESHOLD,
+            "reasons": topic_reasons(art.title, art.body, documents)}
 
 
 def linked(article_id: str) -> tuple[list[Any], list[Any]]:
@@ -47,4 +56,4 @@ def article(article_id: str) -> str:
     safe_url = art.url if art.url.startswith(("http://", "https://")) else None
     return render_template("article.html", a=art, e=enr, paragraphs=paragraphs(art.body),
                            republications=republications, related=related, original=original,
-                           safe_url=safe_url, title=art.title)
+                           safe_url=safe_url, title=art.title, topic=topic_card(art))

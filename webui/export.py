@@ -92,7 +92,7 @@ def json_export() -> Response:
 
     def generate() -> Iterator[str]:
         head = {"q": query.text, "filters": {k: list(v) for k, v in query.filters},
-                "date_from": query.date_from, "date_to": query.date_to, "sort": query.sort}
+                "date_from": query.date_from, "date_to": query.date_to, "sort": query.sort, "scope": query.scope}
         yield '{"query": ' + json.dumps(head, ensure_ascii=False) + ', "hits": ['
         for n, hit in enumerate(iter_hits(query, limit)):
             yield ("," if n else "") + "\n" + json.dumps(hit.as_dict(), ensure_ascii=False)

@@ -34,6 +34,8 @@ def feed() -> Response:
     args = query_args(query)
     parts = [query.text] if query.text else []
     parts += [f"{FACET_LABELS.get(k, k)}: {', '.join(v)}" for k, v in query.filters]
+    if query.scope == "all":
+        parts.append("tất cả bài (kể cả tin không về Chỉ thị 05)")
     title = "CT05 – tin mới" + (f": {' · '.join(parts)}" if parts else "")
     search_link = url_for("search.search", _external=True) + ("?" + urlencode(args) if args else "")
     self_link = url_for("feed.feed", _external=True) + ("?" + urlencode(args) if args else "")

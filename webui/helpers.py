@@ -107,8 +107,23 @@ def toggle_url(facet: str, value: str, endpoint: str | None = None) -> str:
     return base + "?" + (encoded + "&" + extra if encoded else extra)
 
 
+def current_scope() -> str | None:
+    """"all" when the current page shows every article (scope=all), None for the default topic scope."""
+    return "all" if request.args.get("scope", "").strip() == "all" else None
+
+
+def scoped_url(endpoint: str, **values: Any) -> str:
+    """`url_for` that keeps the current page's scope (scope=all stays on every link; topic is the default)."""
+    values.setdefault("scope", current_scope())
+    return url_for(endpoint, **values)
+
+
 def search_url(**params: Any) -> str:
-    """A search-page URL for the given parameters (lists give repeated parameters)."""
+    """A search-page URL for the given parameters (lists give repeated parameters); keeps the current scope
+    unless `scope` is given ("topic" or None for the default)."""
+    params.setdefault("scope", current_scope())
+    if params["scope"] == "topic":
+        params["scope"] = None
     args: list[tuple[str, str]] = []
     for key, value in params.items():
         if value is None or value == "":
@@ -133,5 +148,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(snippet=safe_snippet, vn_date=vn_date, vn_month=vn_month, num=vn_number)
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
-        url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages,
+        url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,
+        current_scope=current_scope,
     )

@@ -9,10 +9,12 @@ from datetime import date
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from index.types import FACETS, SORTS, SearchQuery
+from index.types import FACETS, SCOPES, SORTS, SearchQuery
 
 #: Parameters every search-like page accepts (the search page, the API, exports, feeds, phrases).
-SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", *FACETS})
+SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", "scope", *FACETS})
+#: The default scope: only articles about Chỉ thị 05 (`scope=all` shows every archived article).
+DEFAULT_SCOPE = "topic"
 SORT_ALIASES = {"date": "newest", "moi-nhat": "newest", "cu-nhat": "oldest", "lien-quan": "relevance"}
 MAX_VALUES = 50
 MAX_VALUE_LENGTH = 300
@@ -85,7 +87,16 @@ def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_pa
         filters.append((facet, values))
     collapse = args.get("collapse", "1").strip() not in ("0", "false", "no")
     return SearchQuery(text=text, filters=tuple(filters), date_from=date_from, date_to=date_to, sort=sort,
-                       page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse)
+                       page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse,
+                       scope=parse_scope(args))
+
+
+def parse_scope(args: MultiDict[str, str]) -> str:
+    """`scope=topic` (default: only articles about Chỉ thị 05) or `scope=all` (every article)."""
+    scope = args.get("scope", "").strip() or DEFAULT_SCOPE
+    if scope not in SCOPES:
+        raise ParamError("Phạm vi không hợp lệ: scope=topic (chỉ bài về Chỉ thị 05) hoặc scope=all (tất cả bài).")
+    return scope
 
 
 def query_args(query: SearchQuery) -> list[tuple[str, str]]:
@@ -103,4 +114,6 @@ def query_args(query: SearchQuery) -> list[tuple[str, str]]:
         out.append(("sort", query.sort))
     if not query.collapse:
         out.append(("collapse", "0"))
+    if query.scope != DEFAULT_SCOPE:
+        out.append(("scope", query.scope))
     return out

@@ -32,6 +32,9 @@ def _dump(path: Path) -> dict[str, object]:
         reader = s.reader()
         out: dict[str, object] = {"docs": [dict(reader.stored_fields(d)) for d in range(reader.doc_count_all())]}
         for name in ix.schema.names():
+            if ix.schema[name].column_type is not None:  # sortable fields and the relevance column
+                out[f"{name}:column"] = list(reader.column_reader(name))
+        for name in ix.schema.names():
             if not ix.schema[name].indexed:
                 continue
             terms = list(reader.lexicon(name))

@@ -47,8 +47,8 @@ def test_incremental_add_update_delete(tmp_path: Path, articles: list[Article]) 
     assert (report.added, report.updated, report.deleted) == (5, 1, 1)
     assert not report.rebuilt and "thêm" in report.summary()
     assert idx.doc_count() == 14  # the open reader picked up the commit by itself
-    assert [h.id for h in idx.search(SearchQuery(text="hoàn toàn khác biệt")).hits][:1] == [articles[0].id]
-    assert articles[1].id not in {h.id for h in idx.search(SearchQuery(per_page=100)).hits}
+    assert [h.id for h in idx.search(SearchQuery(text="hoàn toàn khác biệt", scope="all")).hits][:1] == [articles[0].id]
+    assert articles[1].id not in {h.id for h in idx.search(SearchQuery(per_page=100, scope="all")).hits}
     assert sync_index(archive, tmp_path / "index").added == 0
     idx.close()
     archive.close()
@@ -63,7 +63,7 @@ def test_rebuild_swaps_while_readers_keep_working(tmp_path: Path, articles: list
     report = sync_index(archive, tmp_path / "index", rebuild=True)
     assert report.rebuilt and report.docs == 20
     assert layout.current_dir(tmp_path / "index") != before
-    assert idx.search(SearchQuery(per_page=50)).total == 20
+    assert idx.search(SearchQuery(per_page=50, scope="all")).total == 20
     idx.close()
     archive.close()
 

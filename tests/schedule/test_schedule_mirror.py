@@ -107,7 +107,7 @@ def search(data: Path, text: str) -> int:
 
     idx = SearchIndex.open(data / "index")
     try:
-        return idx.search(SearchQuery(text=text, collapse=False)).total
+        return idx.search(SearchQuery(text=text, collapse=False, scope="all")).total
     finally:
         idx.close()
 

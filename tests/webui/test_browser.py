@@ -93,6 +93,28 @@ def test_search_then_facet_changes_counts(page: Any, base_url: str) -> None:
     shot(page, "02-search-facet")
 
 
+def test_topic_switch_changes_totals_and_facets(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/search")
+    topic = total_on(page)
+    assert page.locator(".scope-switch a[data-scope=topic][aria-current]").count() == 1
+    page.click(".scope-switch a[data-scope=all]")
+    page.wait_for_url("**scope=all*")
+    every = total_on(page)
+    assert every > topic
+    shot(page, "02b-search-all-articles")
+    # In this scope too, a facet value's count is the total once it is selected; the scope stays on.
+    facet = page.locator("#facet-province ~ ul .facet-value").first
+    count = int(facet.locator(".count").inner_text().replace(".", ""))
+    facet.click()
+    page.wait_for_url("**province=*")
+    assert total_on(page) == count and "scope=all" in page.url
+    page.click(".scope-switch a[data-scope=topic]")
+    page.wait_for_url(lambda url: "scope=" not in url)
+    assert total_on(page) <= count
+    page.goto(base_url + "/search")
+    assert total_on(page) == topic
+
+
 def test_open_article(page: Any, base_url: str) -> None:
     page.goto(base_url + "/search?q=Một+cửa")
     page.locator(".hit-title a").first.click()

@@ -35,8 +35,10 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Search the index, e.g. `ct05 search "chỉ thị 05"`."""
+@click.option("--scope", type=click.Choice(["topic", "all"]), default="topic", show_default=True,
+              help="topic: only articles about Chỉ thị 05; all: every archived article.")
+def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: bool, scope: str) -> None:
+    """Search the index, e.g. `ct05 search "chỉ thị 05"` (`--scope all` for every article)."""
     from index.store import IndexMissing, SearchIndex
     from index.types import QueryError, SearchQuery
 
@@ -45,7 +47,7 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        result = idx.search(SearchQuery(text=" ".join(query), per_page=limit))
+        result = idx.search(SearchQuery(text=" ".join(query), per_page=limit, scope=scope))
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
