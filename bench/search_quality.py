@@ -66,10 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--qrels", type=Path, default=HERE / "searchdev" / "qrels.json")
     ap.add_argument("--show", action="append", default=[], help="print the top 20 of these query ids")
     ap.add_argument("--json-out", type=Path)
+    ap.add_argument("--scope", default="topic", choices=("topic", "all"))
     args = ap.parse_args(argv)
     queries = json.loads(args.queries.read_text(encoding="utf-8"))
     qrels = json.loads(args.qrels.read_text(encoding="utf-8"))
-    per = run(args.data_dir / "index", queries, qrels)
+    per = run(args.data_dir / "index", queries, qrels, scope=args.scope)
     for q in queries:
         m = per[q["id"]]
         rel = qrels.get(q["id"], {})

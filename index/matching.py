@@ -31,7 +31,7 @@ FALLBACK_SHARE = 0.25
 #: Gain of a document holding the whole run as typed (every adjacent pair in one field).
 PHRASE_GAIN = 1.0
 #: How much a fully on-topic article (relevance 1) gains over an unrelated one: score × (1 + PRIOR).
-PRIOR = 1.0
+PRIOR = 0.25
 
 Masker = Callable[[Facet], np.ndarray]
 Dater = Callable[[DateRange], np.ndarray]
@@ -42,8 +42,11 @@ class Evaluator:
 
     def __init__(self, snap: Snapshot, facet_mask: Masker, date_mask: Dater,
                  restored: dict[str, str] | None = None, known: set[str] | None = None,
-                 prior: np.ndarray | None = None, names: set[tuple[str, ...]] | None = None) -> None:
+                 prior: np.ndarray | None = None, names: set[tuple[str, ...]] | None = None,
+                 universe: np.ndarray | None = None) -> None:
         self.snap = snap
+        #: The documents the search can show (scope, dates): "too few full matches" is counted there.
+        self.universe = snap.live if universe is None else universe
         self.names = names or set()
         self.prior = prior
         self.words = WordsScorer(snap, known or set(), restored)
@@ -108,11 +111,11 @@ class Evaluator:
         score += m.score
         if len(m.units) > 1 and tuple(fold_word(w) for w in node.words) in self.names:
             self.tier |= m.phrase
-        found = int(m.strict.sum())
+        found = int((m.strict & self.universe).sum())
         if found >= FEW:
             return m.strict | m.loose
         relaxed = m.strict | m.loose | (m.coverage >= FALLBACK_SHARE)
-        if int(relaxed.sum()) > found:
+        if int((relaxed & self.universe).sum()) > found:
             self.notes.append("Không có bài chứa đủ mọi từ; hiển thị bài gần nhất." if not found else
                               f"Chỉ {found} bài chứa đủ mọi từ; sau đó là các bài gần nhất.")
         return relaxed

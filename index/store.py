@@ -158,18 +158,22 @@ class SearchIndex:
         messages = list(parsed.messages)
         restored = restore_map(view, parsed)
         live = view.snap.live
+        in_scope = view.scope_mask(q.scope)
+        universe = live if in_scope is None else live & in_scope
+        if q.date_from or q.date_to:
+            universe = universe & view.date_mask(q.date_from, q.date_to)
         if parsed.node is None:
             base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
             if q.text.strip() and not messages:
                 messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
         else:
             ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
-                           getattr(view, "relevance", None), model_names(view))
+                           view.relevance, model_names(view), universe)
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
         if q.date_from or q.date_to:
             base &= view.date_mask(q.date_from, q.date_to)
-        in_scope = view.scope_mask(q.scope)
+        outside = base & ~in_scope if in_scope is not None and parsed.node is not None else None
         if in_scope is not None:  # in the base mask, so the total and every facet count share it
             base &= in_scope
         selected = {name: values for name, values in q.filters if values}
@@ -180,6 +184,10 @@ class SearchIndex:
         groups = view.groups if q.collapse else None
         shared = view.shared if q.collapse else None
         result = SearchResult(total=_count(final, groups, shared))
+        if outside is not None:  # what the topic scope hid: the page offers it ("xem tất cả bài")
+            for m in masks.values():
+                outside &= m
+            result.outside_scope = _count(outside, groups, shared)
         for name in q.facets:
             ctx = base.copy()
             for other, m in masks.items():

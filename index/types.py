@@ -105,6 +105,7 @@ class SearchResult:
     message: str | None = None  # a note for the user about a query that was repaired
     took_ms: float = 0.0
     chips: list[Chip] = field(default_factory=list)  # filters recognised in the query text, not applied yet
+    outside_scope: int = 0  # stories matching the query that the topic scope left out
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -118,4 +119,5 @@ class SearchResult:
             "message": self.message,
             "took_ms": round(self.took_ms, 1),
             "chips": [c.as_dict() for c in self.chips],
+            "outside_scope": self.outside_scope,
         }

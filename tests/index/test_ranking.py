@@ -57,7 +57,7 @@ def idx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
 
 
 def _ranked(idx: SearchIndex, text: str) -> list[int]:
-    res = idx.search(SearchQuery(text=text, per_page=50, facets=()))
+    res = idx.search(SearchQuery(text=text, per_page=50, facets=(), scope="all"))
     return [int(h.url.rsplit("-", 1)[1].split(".")[0]) for h in res.hits]
 
 
@@ -70,7 +70,7 @@ def test_model_name_without_quotes_ranks_every_holder_first(idx: SearchIndex, te
 
 
 def test_scattered_syllables_rank_far_below(idx: SearchIndex) -> None:
-    res = idx.search(SearchQuery(text="bát gạo nghĩa tình", per_page=50, facets=()))
+    res = idx.search(SearchQuery(text="bát gạo nghĩa tình", per_page=50, facets=(), scope="all"))
     scores = {int(h.url.rsplit("-", 1)[1].split(".")[0]): h.score for h in res.hits}
     assert 4 not in scores or scores[4] < 0.5 * min(scores[n] for n in (1, 2, 3))
 
@@ -111,3 +111,10 @@ def test_soft_and_says_so(idx: SearchIndex) -> None:
     res = idx.search(SearchQuery(text="gạo nghĩa tình biển", per_page=50, facets=()))
     assert res.hits
     assert res.message and "gần nhất" in res.message
+
+
+def test_off_topic_matches_are_counted_outside_the_scope(idx: SearchIndex) -> None:
+    topic = idx.search(SearchQuery(text="gạo", facets=()))
+    everything = idx.search(SearchQuery(text="gạo", facets=(), scope="all"))
+    assert topic.total + topic.outside_scope == everything.total
+    assert everything.outside_scope == 0
