@@ -71,8 +71,11 @@ def nlp_key(version: str, content_hash: str) -> str:
 class Archive:
     """A handle on the archive database. Use as a context manager or call `close()`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = Path(path)
+        if readonly:
+            self.db = _connect_readonly(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we manage transactions explicitly so batches commit atomically.
@@ -84,8 +87,10 @@ class Archive:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
     @classmethod
-    def open(cls, data_dir: Path | str) -> Archive:
-        return cls(Path(data_dir) / ARCHIVE_FILE)
+    def open(cls, data_dir: Path | str, readonly: bool = False) -> Archive:
+        """The archive of a data directory; `readonly` where only reading is needed (web pages, status):
+        that works on a read-only or full data directory, and never creates or changes a file."""
+        return cls(Path(data_dir) / ARCHIVE_FILE, readonly=readonly)
 
     def __enter__(self) -> Archive:
         return self
@@ -359,6 +364,24 @@ class Archive:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
                         (key, value, value))
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    error: sqlite3.Error | None = None
+    for extra in ("", "&immutable=1"):
+        db = None
+        try:
+            db = sqlite3.connect(uri + extra, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
+            return db
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            error = exc
+            # A WAL archive whose -shm file cannot be created (read-only directory): no process can be
+            # writing it either, so it is read as immutable.
+    raise ArchiveError(f"cannot open archive {path} (read-only): {error}")
 
 
 def enrichment_of(article: Article) -> Enrichment:

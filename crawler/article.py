@@ -16,6 +16,25 @@ from typing import Any
 
 #: Where `Article.published` came from.
 DATE_SOURCES = ("metadata", "byline", "url", "import", "none")
+#: What no stored text may hold: C0/C1 controls but tab and newlines, DEL, lone surrogates, the two
+#: noncharacters XML forbids, and invisible format marks (soft hyphens, zero-width and bidi controls, BOM).
+#: One NUL in a title makes every Atom feed holding it invalid XML; one \x0b makes lxml refuse a page.
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff]")
+#: Whitespace controls XML forbids, as the whitespace they stand for.
+_SPACES = str.maketrans({"\x0b": " ", "\x0c": " ", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def strip_unsafe(text: str) -> str:
+    """Text without the characters no stored text may hold (see `_UNSAFE`); CR LF and CR become LF."""
+    if text.isprintable():  # the common case: nothing to do (Vietnamese letters are printable)
+        return text
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES))
+
+
+def clean_text(text: str) -> str:
+    """The one sanitiser of text entering the archive (crawl, import, analyze): NFC, `strip_unsafe`."""
+    return unicodedata.normalize("NFC", strip_unsafe(text))
 
 
 def content_hash(title: str, body: str) -> str:

@@ -42,8 +42,9 @@ def extract_html(data: str | bytes, url: str, site: Site | None = None) -> Artic
     """The article on a page, or None for a non-article page (listing, stub, error, garbage)."""
     try:
         return _extract(data, url, site)
-    except Exception:  # noqa: BLE001 - a malformed page must never stop a crawl
-        log.exception("extraction failed for %s", url)
+    except Exception as exc:  # noqa: BLE001 - a malformed page must never stop a crawl
+        # One line: a binary or broken page is an expected input, not a bug worth a traceback.
+        log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
         return None
 
 
@@ -90,7 +91,8 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> Article | None:
     return Article(
         url=canonical_url(url), source=site.id if site else (urlsplit(url).hostname or "unknown"),
         title=title, body=body, source_province=site.province if site else None,
-        published=date_value, published_source=date_source, author=author or meta.get("author"),
+        published=date_value, published_source=date_source,
+        author=ht.normalize_text(author or meta.get("author") or "") or None,
         dateline=dateline, extra=tuple(sorted(extra.items())),
     )
 

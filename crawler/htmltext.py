@@ -6,12 +6,13 @@ The helpers here know nothing about articles; `crawler.extract` assembles an `Ar
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
+
+from crawler.article import clean_text, strip_unsafe
 
 # Block-level tags whose text makes one paragraph each.
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "blockquote", "pre", "td", "dd", "dt"}
@@ -37,15 +38,12 @@ FURNITURE_TEXT = re.compile(
     r"thấp nhất \d+\s*°c.*|độ ẩm trung bình.*|tốc độ gió.*|\d+\s*o?c|facebook|zalo|twitter|google|"
     r"bao dien tu [a-z ]+|đồng hành cùng doanh nghiệp)$",
     re.IGNORECASE)
-# Control and format characters (Unicode Cc/Cf) except tab and newline: soft hyphens, zero-width marks, BOM.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f"
-                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
     """NFC, one space between words, no zero-width or control characters, stripped."""
-    return " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).split())
+    return " ".join(clean_text(text).split())
 
 
 def decode_html(data: str | bytes, declared: str | None = None) -> str:
@@ -79,6 +77,8 @@ def parse(text: str) -> html.HtmlElement | None:
     """An lxml tree, or None for an empty or unparseable document."""
     # lxml refuses str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # Before any node text is set: lxml refuses to set text holding a control character (\x0b, \x1f…).
+    text = strip_unsafe(text)
     if not text.strip():
         return None
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,8 @@ from typing import Any
 import click
 
 from crawler.archive import Archive, utcnow
-from crawler.article import Article
+from crawler.article import Article, clean_text, strip_unsafe
+from crawler.dates import MAX_YEAR, MIN_YEAR
 
 BATCH = 500
 MAX_LINE = 5_000_000  # bytes: a longer line is not an article
@@ -41,9 +41,14 @@ class ImportReport:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    text = clean_text(text)
     paragraphs = [re.sub(r"[ \t\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n|\n", text)]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _line(value: Any) -> str:
+    """A short metadata field (source, province, author) as one clean line; "" when absent."""
+    return " ".join(clean_text(str(value)).split()) if value else ""
 
 
 def _published(value: Any) -> str | None:
@@ -56,6 +61,8 @@ def _published(value: Any) -> str | None:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"published is not a valid date: {value!r}") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # the crawler's bounds: 9999-12-31 is a data accident
+        raise ValueError(f"published year {parsed.year} outside {MIN_YEAR}–{MAX_YEAR}: {value!r}")
     return parsed.replace(tzinfo=None).isoformat()
 
 
@@ -67,18 +74,21 @@ def article_from_record(record: Any, default_source: str = "import") -> Article:
         if not isinstance(record.get(key), str) or not record[key].strip():
             raise ValueError(f"field {key!r} is missing or empty")
     url = record["url"].strip()
-    if not re.match(r"^https?://\S+$", url):
+    if not re.match(r"^https?://\S+$", url) or strip_unsafe(url) != url:
         raise ValueError(f"field 'url' is not an http(s) URL: {url[:80]!r}")
     province = record.get("province") or record.get("source_province")
+    title, body = _clean(record["title"]).replace("\n\n", " "), _clean(record["body"])
+    if not title or not body:
+        raise ValueError(f"field {'title' if not title else 'body'!r} holds only control characters")
     return Article(
         url=url,
-        source=str(record.get("source") or default_source),
-        title=_clean(record["title"]).replace("\n\n", " "),
-        body=_clean(record["body"]),
-        source_province=str(province) if province else None,
+        source=_line(record.get("source")) or default_source,
+        title=title,
+        body=body,
+        source_province=_line(province) or None,
         published=_published(record.get("published")),
         published_source="import" if record.get("published") else "none",
-        author=str(record["author"]) if record.get("author") else None,
+        author=_line(record.get("author")) or None,
         fetched_at=utcnow(),
     )
 

@@ -69,6 +69,23 @@ def swap(index_dir: Path, generation: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def drop_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a failed rebuild left (generations newer than the live one, temporary files), so that
+    it does not keep refilling the space a full disk freed. Call it holding the writer lock only."""
+    index_dir = Path(index_dir)
+    live = current_dir(index_dir)
+    live_number = int(live.name[4:]) if live is not None and live.name[4:].isdigit() else 0
+    dropped = []
+    for path in index_dir.glob("gen-*"):
+        if path.name[4:].isdigit() and int(path.name[4:]) > live_number:
+            shutil.rmtree(path, ignore_errors=True)
+            dropped.append(path.name)
+    for tmp in index_dir.glob(f".{CURRENT}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+        dropped.append(tmp.name)
+    return dropped
+
+
 def read_state(generation: Path) -> dict[str, Any]:
     try:
         return dict(json.loads((generation / STATE).read_text(encoding="utf-8")))

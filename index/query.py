@@ -17,6 +17,7 @@ from index.analysis import exact_terms, fold, normalize
 
 MAX_CHARS = 1000
 MAX_LEAVES = 24
+MAX_DEPTH = 8  # nested brackets and NOTs: deeper ones are dropped (the parser recurses)
 
 TEXT_PREFIX = {"tieu_de": "title", "tieude": "title", "title": "title",
                "noi_dung": "body", "body": "body"}
@@ -154,6 +155,7 @@ class _Parser:
         self.messages: list[str] = []
         self.items: list[object] = []
         self.leaves = 0
+        self.depth = 0
         self._tokenize(text)
         self.pos = 0
 
@@ -270,6 +272,19 @@ class _Parser:
 
     def _unary(self) -> Node | None:
         tok = self._peek()
+        if tok in ("NOT", "(") and self.depth >= MAX_DEPTH:
+            self.pos += 1
+            note = f"Quá nhiều ngoặc hoặc NOT lồng nhau; đã bỏ qua những cái sâu hơn {MAX_DEPTH} mức."
+            if note not in self.messages:
+                self.messages.append(note)
+            return None
+        self.depth += 1
+        try:
+            return self._nested(tok)
+        finally:
+            self.depth -= 1
+
+    def _nested(self, tok: object) -> Node | None:
         if tok == "NOT":
             self.pos += 1
             inner = self._unary()

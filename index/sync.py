@@ -7,6 +7,7 @@ an older seq, so the next run simply replays the changes again: upserts and dele
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def sync_index(archive: Archive, index_dir: Path, *, rebuild: bool = False, prog
     started = time.monotonic()
     index_dir = Path(index_dir)
     with writer_lock(index_dir, timeout=timeout):
+        layout.drop_leftovers(index_dir)
         current = layout.current_dir(index_dir)
         state = layout.read_state(current) if current else {}
         if rebuild or current is None or state.get("schema") != SCHEMA_VERSION:
@@ -129,9 +131,13 @@ def _rebuild(archive: Archive, index_dir: Path, progress: bool, procs: int) -> S
             last_shown[0] = done
             _progress(progress, f"  {done} bài…")
 
-    report.added = build_generation(archive, generation, procs=procs, progress=show if progress else None)
-    layout.write_state(generation, {"seq": seq, "schema": SCHEMA_VERSION})
-    tail = _catch_up(archive, generation, seq, progress)
+    try:
+        report.added = build_generation(archive, generation, procs=procs, progress=show if progress else None)
+        layout.write_state(generation, {"seq": seq, "schema": SCHEMA_VERSION})
+        tail = _catch_up(archive, generation, seq, progress)
+    except BaseException:  # a full disk, a crash of a worker: the half-built generation must not stay
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     report.updated, report.deleted, report.seq = tail.updated + tail.added, tail.deleted, tail.seq or seq
     report.docs = tail.docs
     layout.swap(index_dir, generation)

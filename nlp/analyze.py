@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from crawler.article import Article
+from crawler.article import Article, clean_text
 from nlp.enrich import enrich
 from nlp.normalize import normalize
 from nlp.page import split_page
@@ -76,6 +76,7 @@ def analyze_text(text: str, *, name: str = "<text>", html: bool = False) -> dict
     """The analysis of a page given as text (see `analyze_file`)."""
     path = Path(name)
     dateline = None
+    text = clean_text(text)  # the one sanitiser of text entering any stage (crawler.article)
     if html:
         title, published, body, source_province = _from_html(path, text)
         page_title = title

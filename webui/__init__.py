@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, g
+from werkzeug.routing import PathConverter
 
 #: Content-Security-Policy: only our own assets; inline styles and scripts are never needed.
 CSP = (
@@ -37,6 +39,8 @@ def _default_config() -> dict[str, Any]:
         "PAGE_CACHE_SECONDS": 300.0,
         "PHRASES_SAMPLE": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": None,  # None: Secure when the request came over HTTPS (webui.admin)
+        "BASE_URL": None,
         "SESSION_COOKIE_SAMESITE": "Strict",
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_SORT_KEYS": False,
@@ -58,6 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from webui import admin, api, articles, cache, errors, export, feed, models, phrases, provinces, search
+
+    app.url_map.converters["name"] = NameConverter
     from webui.helpers import register_template_helpers
     from webui.resources import close_request_resources
 
@@ -65,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     errors.register(app)
     cache.register(app)
+    app.session_interface = admin.SessionInterface()
     register_template_helpers(app)
     app.teardown_appcontext(close_request_resources)
 
@@ -80,6 +87,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.wsgi_app = RawUtf8QueryFix(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+class NameConverter(PathConverter):
+    """A name in a URL path (a model, a province) that may hold "/": matched like a path, but built with
+    every "/" quoted, so a name like "../admin" stays one segment instead of leading to /admin."""
+
+    def to_url(self, value: str) -> str:
+        return quote(value, safe="")
 
 
 class RawUtf8QueryFix:

@@ -6,21 +6,45 @@ Login is a form with a CSRF token (HTTP Basic would let a forged cross-site POST
 from __future__ import annotations
 
 import hmac
+import math
+import re
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
+from webui.authstore import AuthStore
 from webui.resources import data_dir, get_archive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 F = TypeVar("F", bound=Callable[..., Any])
-_FAILURES: dict[str, list[float]] = {}
+#: Where a login may send the browser back to: an admin page, nothing else (no CR/LF, no other host).
+_NEXT = re.compile(r"/admin(/[A-Za-z0-9_./-]*)?")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, `Secure` when SESSION_COOKIE_SECURE says so, or (unset) when the request
+    came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        setting = app.config.get("SESSION_COOKIE_SECURE")
+        if setting is None:
+            return bool(request) and request.is_secure
+        return bool(setting)
+
+
+def auth_store() -> AuthStore:
+    """This process's handle on the login state shared by all workers (opened on first use)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions.get("ct05.auth")
+    if store is None:
+        store = app.extensions["ct05.auth"] = AuthStore(data_dir())
+    return store  # type: ignore[no-any-return]
 
 
 def password() -> str | None:
@@ -45,18 +69,11 @@ def login_required(view: F) -> F:
         g.endpoint_family = "admin"
         if password() is None:
             return render_template("admin_disabled.html", title="Quản trị"), 403
-        if not session.get("admin"):
+        if not session.get("admin") or not auth_store().session_live(session.get("sid")):
+            session.pop("admin", None)
             return redirect(url_for("admin.login", next=request.path))
         return view(*args, **kwargs)
     return wrapped  # type: ignore[return-value]
-
-
-def _throttled(addr: str) -> bool:
-    """At most 5 failed logins per minute per address: slows down password guessing."""
-    now = time.monotonic()
-    recent = [t for t in _FAILURES.get(addr, []) if now - t < 60]
-    _FAILURES[addr] = recent
-    return len(recent) >= 5
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,16 +85,20 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "POST":
         check_csrf()
         addr = request.remote_addr or "?"
-        if _throttled(addr):
-            error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
+        store = auth_store()
+        wait = store.wait(addr)
+        if wait > 0:  # back-off, shared by every worker: a correct password works again after the wait
+            error = f"Đăng nhập sai nhiều lần. Vui lòng thử lại sau {math.ceil(wait)} giây."
         elif hmac.compare_digest(request.form.get("password", "").encode(), str(password()).encode()):
+            store.succeeded(addr)
             session.clear()
             session["admin"] = True
+            session["sid"] = store.new_session()
             csrf_token()
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
+            return redirect(target if _NEXT.fullmatch(target) else url_for("admin.dashboard"))
         else:
-            _FAILURES.setdefault(addr, []).append(time.monotonic())
+            store.failed(addr)
             error = "Mật khẩu không đúng."
     return render_template("admin_login.html", csrf=csrf_token(), error=error, title="Đăng nhập quản trị")
 
@@ -86,6 +107,7 @@ def login() -> Response | str | tuple[str, int]:
 @login_required
 def logout() -> Response:
     check_csrf()
+    auth_store().end_session(session.get("sid"))  # the cookie, even copied, is no longer a login
     session.clear()
     return redirect(url_for("search.search"))
 

@@ -39,7 +39,8 @@ def search() -> Response:
 
 def _facet_limit() -> int:
     raw = request.args.get("facet_limit", "30").strip() or "30"
-    if not raw.isdigit() or int(raw) > 10_000:
+    # str.isdigit() accepts "²" and "٣", which int() refuses or reads otherwise: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 10_000:
         raise ParamError("facet_limit phải là số nguyên từ 0 đến 10000 (0 = không giới hạn).")
     return int(raw)
 

@@ -17,7 +17,7 @@ SKIP = ("/admin", "/static", "/export")
 MAX_BODY = 512 * 1024
 
 
-def _key() -> tuple[str, int] | None:
+def _key() -> tuple[str, int, str] | None:
     if request.method != "GET" or request.path.startswith(SKIP):
         return None
     if float(current_app.config["PAGE_CACHE_SECONDS"]) <= 0:
@@ -26,7 +26,9 @@ def _key() -> tuple[str, int] | None:
         token = index_token()
     except IndexUnavailable:
         return None
-    return request.full_path, token
+    # Without a configured base_url, feeds link to the Host the request named: that is part of the page.
+    host = "" if current_app.config.get("BASE_URL") else request.host
+    return request.full_path, token, host
 
 
 def register(app: Flask) -> None:

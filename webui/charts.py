@@ -7,11 +7,15 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from crawler.dates import MAX_YEAR, MIN_YEAR
+
 #: Dates every Chỉ thị 05 story is read against.
 MILESTONES = (
     ("2016-05-15", "Chỉ thị 05-CT/TW (15/5/2016)"),
     ("2021-05-18", "Kết luận 01-KL/TW (18/5/2021)"),
 )
+#: Longest monthly series drawn (40 years, far more than any archive of Chỉ thị 05 stories spans).
+MAX_MONTHS = 480
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -26,12 +30,21 @@ def month_range(first: str, last: str) -> list[str]:
 
 
 def fill_months(counts: dict[str, int], first: str | None = None, last: str | None = None) -> list[tuple[str, int]]:
-    """Monthly series with zero months filled in."""
-    keys = sorted(k for k in counts if len(k) >= 7 and k[:4].isdigit() and k[5:7].isdigit())
+    """Monthly series with zero months filled in; months outside the crawler's year bounds (a 9999-12-31
+    or 0001-01-01 is a data accident) are left out, and at most the last `MAX_MONTHS` months are drawn:
+    the span of the dates never sizes a page."""
+    keys = sorted(k for k in counts if len(k) >= 7 and k.isascii() and k[:4].isdigit() and k[5:7].isdigit()
+                  and MIN_YEAR <= int(k[:4]) <= MAX_YEAR)
     if not keys:
         return []
-    months = month_range(first or keys[0], last or keys[-1])
+    start, end = _month_number(first or keys[0]), _month_number(last or keys[-1])
+    start = max(start, end - MAX_MONTHS + 1)
+    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(start, end + 1)]
     return [(m, counts.get(m, 0)) for m in months]
+
+
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
 def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None = None,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask.globals import request_ctx
+from markupsafe import escape
+from werkzeug.exceptions import BadHost, HTTPException
 
 from index.types import QueryError
 from webui.params import ParamError
@@ -41,6 +43,10 @@ def error_response(status: int, message: str, code: str) -> tuple[Response | str
     title = TITLES.get(status, "Lỗi")
     if wants_json():
         return jsonify({"error": {"status": status, "code": code, "title": title, "message": message}}), status
+    if request_ctx.url_adapter is None:  # a Host header no URL can be built for: a page without links
+        page = (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>{escape(title)}</title>'
+                f"<h1>{escape(title)}</h1><p>{escape(message)}</p></html>")
+        return Response(page, status=status, mimetype="text/html"), status
     return render_template("error.html", status=status, title=title, message=message), status
 
 
@@ -61,6 +67,10 @@ def register(app: Flask) -> None:
         if wants_json():
             return error_response(503, message, "index_missing")
         return render_template("no_index.html", title=TITLES[503]), 503
+
+    @app.errorhandler(BadHost)
+    def bad_host(exc: BadHost) -> tuple[Response | str, int]:
+        return error_response(400, "Tên máy chủ (Host) trong yêu cầu không hợp lệ.", "bad_host")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:

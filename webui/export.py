@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
@@ -22,14 +23,29 @@ BATCH = 200
 COLUMNS = ("id", "url", "title", "source", "province", "province_2025", "published", "models", "themes",
            "republications", "snippet")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe (OWASP)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def iter_hits(query: SearchQuery, limit: int) -> Iterator[Hit]:
-    """Every hit of the query, page after page, up to `limit` (facets are not computed)."""
+    """Every hit of the query, page after page, up to `limit` (facets are not computed).
+
+    The first page is searched before the generator is returned: a query the index refuses is a 400
+    page, not a 200 whose stream is cut."""
     idx = get_index()
+    first = idx.search(dataclasses.replace(query, page=1, per_page=BATCH, facets=()))
+    return _iter_pages(idx, query, limit, first)
+
+
+def _iter_pages(idx: Any, query: SearchQuery, limit: int, first: Any) -> Iterator[Hit]:
     page, sent = 1, 0
     while sent < limit:
-        result = idx.search(dataclasses.replace(query, page=page, per_page=BATCH, facets=()))
+        result = first if page == 1 else idx.search(dataclasses.replace(query, page=page, per_page=BATCH, facets=()))
         if not result.hits:
             return
         for hit in result.hits:
@@ -43,9 +59,10 @@ def iter_hits(query: SearchQuery, limit: int) -> Iterator[Hit]:
 
 
 def row(hit: Hit) -> list[str]:
-    return [hit.id, hit.url, hit.title, hit.source, hit.province or "", hit.province_2025 or "",
-            hit.published or "", "; ".join(hit.models), "; ".join(hit.themes), str(hit.republications),
-            plain_snippet(hit.snippet)]
+    cells = [hit.id, hit.url, hit.title, hit.source, hit.province or "", hit.province_2025 or "",
+             hit.published or "", "; ".join(hit.models), "; ".join(hit.themes), str(hit.republications),
+             plain_snippet(hit.snippet)]
+    return [safe_cell(c) for c in cells]
 
 
 def filename(ext: str) -> str:
@@ -62,12 +79,14 @@ def csv_export() -> Response:
     query = export_query()
     limit = int(current_app.config["EXPORT_LIMIT"])
 
+    hits = iter_hits(query, limit)
+
     def generate() -> Iterator[str]:
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(COLUMNS)
         yield "\ufeff" + _drain(buf)
-        for n, hit in enumerate(iter_hits(query, limit), 1):
+        for n, hit in enumerate(hits, 1):
             writer.writerow(row(hit))
             if n % 100 == 0:
                 yield _drain(buf)
@@ -90,11 +109,13 @@ def json_export() -> Response:
     query = export_query()
     limit = int(current_app.config["EXPORT_LIMIT"])
 
+    hits = iter_hits(query, limit)
+
     def generate() -> Iterator[str]:
         head = {"q": query.text, "filters": {k: list(v) for k, v in query.filters},
                 "date_from": query.date_from, "date_to": query.date_to, "sort": query.sort, "scope": query.scope}
         yield '{"query": ' + json.dumps(head, ensure_ascii=False) + ', "hits": ['
-        for n, hit in enumerate(iter_hits(query, limit)):
+        for n, hit in enumerate(hits):
             yield ("," if n else "") + "\n" + json.dumps(hit.as_dict(), ensure_ascii=False)
         yield "\n]}\n"
 

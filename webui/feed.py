@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from crawler.article import strip_unsafe
 from webui.helpers import FACET_LABELS, plain_snippet
 from webui.params import parse_search, query_args
 from webui.resources import search as run_search
@@ -24,6 +25,14 @@ def atom_date(value: str | None) -> str:
     return text + ("" if value.endswith("Z") or "+" in value[10:] else "+07:00")
 
 
+def external_url(endpoint: str, **values: str) -> str:
+    """An absolute link: from the configured `base_url` when there is one, else from the request's host."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 @bp.get("/feed")
 def feed() -> Response:
     """The newest matching articles, newest first, as Atom 1.0."""
@@ -37,11 +46,13 @@ def feed() -> Response:
     if query.scope == "all":
         parts.append("tất cả bài (kể cả tin không về Chỉ thị 05)")
     title = "CT05 – tin mới" + (f": {' · '.join(parts)}" if parts else "")
-    search_link = url_for("search.search", _external=True) + ("?" + urlencode(args) if args else "")
-    self_link = url_for("feed.feed", _external=True) + ("?" + urlencode(args) if args else "")
+    search_link = external_url("search.search") + ("?" + urlencode(args) if args else "")
+    self_link = external_url("feed.feed") + ("?" + urlencode(args) if args else "")
     feed_id = "urn:ct05:feed:" + hashlib.sha1(urlencode(sorted(args)).encode()).hexdigest()[:16]
     updated = max((atom_date(h.published) for h in result.hits), default=datetime.now(UTC).isoformat())
     body = render_template("feed.xml", title=title, hits=result.hits, search_link=search_link,
                            self_link=self_link, feed_id=feed_id, updated=updated, atom_date=atom_date,
-                           plain=plain_snippet)
-    return Response(body, mimetype="application/atom+xml")
+                           plain=plain_snippet, external_url=external_url)
+    # Entry points clean text (crawler.article.clean_text); this keeps older stored text from making the
+    # whole feed invalid XML for every subscriber.
+    return Response(strip_unsafe(body), mimetype="application/atom+xml")

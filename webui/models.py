@@ -65,7 +65,7 @@ def catalogue() -> str:
                            years=years, title="Mô hình điển hình")
 
 
-@bp.get("/models/<path:name>")
+@bp.get("/models/<name:name>")
 def model(name: str) -> str | Response:
     """One model: its stories by date and province — where else it was replicated."""
     if len(name) > 300:

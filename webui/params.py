@@ -17,6 +17,9 @@ SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_t
 DEFAULT_SCOPE = "topic"
 SORT_ALIASES = {"date": "newest", "moi-nhat": "newest", "cu-nhat": "oldest", "lien-quan": "relevance"}
 MAX_VALUES = 50
+#: Selected values across all facets: each one is a chip and a link holding all the others, so the page
+#: grows with the square of their number (300 made a 10 MB page).
+MAX_SELECTED = 40
 MAX_VALUE_LENGTH = 300
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -85,6 +88,8 @@ def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_pa
         if facet == "year" and not all(_YEAR.match(v) for v in values):
             raise ParamError("Năm phải có dạng 4 chữ số, ví dụ 2021.")
         filters.append((facet, values))
+    if sum(len(values) for _, values in filters) > MAX_SELECTED:
+        raise ParamError(f"Chọn tối đa {MAX_SELECTED} giá trị bộ lọc trong một lần tìm.")
     collapse = args.get("collapse", "1").strip() not in ("0", "false", "no")
     return SearchQuery(text=text, filters=tuple(filters), date_from=date_from, date_to=date_to, sort=sort,
                        page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse,

@@ -93,7 +93,7 @@ def coverage() -> str:
     return render_template("coverage.html", table=table, query=query, title="Độ phủ theo tỉnh và năm")
 
 
-@bp.get("/provinces/<path:name>")
+@bp.get("/provinces/<name:name>")
 def province(name: str) -> str:
     """One province: articles per month, top models, themes and sources, latest articles."""
     if len(name) > 100:

@@ -95,7 +95,7 @@ def get_archive() -> Archive:
     if "archive" not in g:
         if not (data_dir() / ARCHIVE_FILE).exists():
             raise IndexUnavailable("archive missing")
-        g.archive = Archive.open(data_dir())
+        g.archive = Archive.open(data_dir(), readonly=True)  # pages only read: a read-only disk is fine
     return g.archive  # type: ignore[no-any-return]
 
 

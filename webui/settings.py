@@ -35,6 +35,10 @@ SETTINGS: dict[str, tuple[type, float | None, str]] = {
     "page_cache_seconds": (float, 0, "How long a cached page lives (0 = no cache); any index change "
                                      "invalidates it sooner."),
     "phrases_sample": (int, 1, "Articles read to compute the top phrases of a result set."),
+    "base_url": (str, None, "Public address of the site (https://…/), used for the absolute links of Atom feeds; "
+                            "unset: the address the request came to."),
+    "session_cookie_secure": (bool, None, "Send the admin session cookie over HTTPS only; unset: only when the "
+                                          "request came over HTTPS."),
 }
 
 
@@ -51,10 +55,13 @@ def load_settings(path: Path | str) -> dict[str, Any]:
         if key not in SETTINGS:
             raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(SETTINGS))})")
         kind, minimum, _doc = SETTINGS[key]
-        if isinstance(value, bool) or not (isinstance(value, kind) or (kind is float and isinstance(value, int))):
+        if (isinstance(value, bool) and kind is not bool) or not (
+                isinstance(value, kind) or (kind is float and isinstance(value, int))):
             raise SettingsError(f"{path}: setting {key!r} must be {kind.__name__}, not {value!r}")
         if minimum is not None and value < minimum:
             raise SettingsError(f"{path}: setting {key!r} must be at least {minimum:g}, not {value!r}")
+        if key == "base_url" and not str(value).startswith(("http://", "https://")):
+            raise SettingsError(f"{path}: setting 'base_url' must start with http:// or https://, not {value!r}")
         config[key.upper()] = float(value) if kind is float else value
     return config
 

@@ -10,14 +10,14 @@ import sys
 import click
 
 from webui.cli.app_cmds import demo, serve, status
-from webui.cli.common import CONTEXT_SETTINGS
+from webui.cli.common import CONTEXT_SETTINGS, CliGroup
 from webui.cli.crawl_cmds import crawl, import_cmd, sites
 from webui.cli.index_cmds import index_cmd, search
 from webui.cli.nlp_cmds import analyze, process
 from webui.cli.schedule_cmds import schedule
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=CliGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="ct05")
 def cli() -> None:
     """ct05: tìm kiếm và khai thác tin bài về Chỉ thị 05-CT/TW trên báo chí địa phương.

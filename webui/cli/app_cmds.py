@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
+from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json
 
 
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
@@ -62,11 +62,13 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
 @click.option("--runs", "limit", default=5, show_default=True, type=click.IntRange(1, 100))
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
+    from crawler.archive import ARCHIVE_FILE
     from crawler.schedule_state import schedule_status
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
 
-    with open_archive(data_dir) as archive:
+    readonly = (resolve_data_dir(data_dir) / ARCHIVE_FILE).exists()  # works on a read-only or full disk
+    with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),
             "articles": archive.count(),
@@ -82,24 +84,24 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     except IndexMissing:
         info["indexed"] = None
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        click.echo(term_json(info))
         return
     click.echo(f"data dir:    {info['data_dir']}")
     click.echo(f"articles:    {info['articles']}  (unprocessed: {info['unprocessed']})")
     click.echo(f"indexed:     {info['indexed'] if info['indexed'] is not None else 'no index yet'}")
     for source, count in sorted(archive_sources(info).items()):
-        click.echo(f"  {source:24} {count}")
+        click.echo(f"  {term(source):24} {count}")
     sched = info["schedule"]
     if isinstance(sched, dict) and sched.get("sites"):
         click.echo("schedule:")
         for site_id, state in sched["sites"].items():
             running = f" (running: pid {state['running'].get('pid')})" if state.get("running") else ""
-            click.echo(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
-                       f"{running}")
+            click.echo(term(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
+                            f"{running}"))
     click.echo("last runs:")
     for run in info["runs"]:  # type: ignore[attr-defined]
-        click.echo(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
-                   f" {json.dumps(run['stats'].get('totals', {}), ensure_ascii=False)}")
+        click.echo(term(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
+                        f" {json.dumps(run['stats'].get('totals', {}), ensure_ascii=False)}"))
 
 
 def archive_sources(info: dict[str, object]) -> dict[str, int]:

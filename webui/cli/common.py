@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,13 +32,55 @@ def resolve_data_dir(data_dir: Path | None) -> Path:
     return Path(data_dir) if data_dir else default_data_dir()
 
 
-def open_archive(data_dir: Path | None) -> Archive:
-    """Open the archive or exit with a one-line message."""
+def open_archive(data_dir: Path | None, readonly: bool = False) -> Archive:
+    """Open the archive (`readonly` where only reading is needed) or exit with a one-line message."""
     try:
-        return Archive.open(resolve_data_dir(data_dir))
+        return Archive.open(resolve_data_dir(data_dir), readonly=readonly)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 def index_dir(data_dir: Path | None) -> Path:
     return resolve_data_dir(data_dir) / "index"
+
+
+def term(value: object) -> str:
+    """Text safe to print on a terminal: control and format characters (escape sequences, bidi overrides)
+    shown as Python escapes (``\\x1b``), so article data never drives the terminal."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+_UNPRINTABLE_IN_JSON = re.compile(r"[^\S\n ]|[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def term_json(data: object) -> str:
+    """Indented JSON (UTF-8 letters kept) with every character a terminal would act on as a \\u escape:
+    json.dumps escapes C0 controls but not DEL, C1 (\\x9b is a terminal's CSI) or bidi controls."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNPRINTABLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(exc: BaseException) -> str:
+    """One line naming the file and the cause of an unexpected failure (no traceback)."""
+    if isinstance(exc, OSError):
+        cause = "disk full" if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) else (exc.strerror or str(exc))
+        return f"{exc.filename}: {cause}" if exc.filename else f"{cause}"
+    if isinstance(exc, sqlite3.Error):
+        return f"archive database: {exc}"
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class CliGroup(click.Group):
+    """A group whose commands end with one line naming the file and the cause, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last resort: a one-line message and exit 1
+            raise click.ClickException(one_line(exc)) from exc

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive
+from webui.cli.common import data_dir_option, open_archive, term
 
 
 @click.command()
@@ -72,11 +72,15 @@ def sites() -> None:
 @sites.command("list")
 def sites_list() -> None:
     """List the sites in the registry."""
-    from crawler.sites import load_sites
+    from crawler.sites import SiteConfigError, load_sites
 
-    for site in load_sites().values():
+    try:
+        registry = load_sites()
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for site in registry.values():
         mark = "" if site.checked else "  (unchecked)"
-        click.echo(f"{site.id:20} {site.province or '-':18} {site.name}{mark}")
+        click.echo(term(f"{site.id:20} {site.province or '-':18} {site.name}{mark}"))
 
 
 @sites.command("check")
@@ -95,10 +99,15 @@ def sites_check(site_id: str, page: str | None, base_url: str | None) -> None:
     if site_id not in registry:
         raise click.ClickException(f"unknown site id: {site_id} (see `ct05 sites list`)")
     site = registry[site_id]
+    if page and not page.startswith(("http://", "https://")):
+        if Path(page).is_dir():
+            raise click.ClickException(f"{page}: is a directory, expected a saved HTML page or an http(s) URL")
+        if not Path(page).is_file():
+            raise click.ClickException(f"{page}: no such file (give a saved HTML page or an http(s) URL)")
     report = check_page(site, page) if page else check_discovery(site, base_url)
-    click.echo(f"{site.id}: {site.name}" + ("" if site.checked else " (unchecked)"))
+    click.echo(term(f"{site.id}: {site.name}" + ("" if site.checked else " (unchecked)")))
     for line in report.lines:
-        click.echo(line)
+        click.echo(term(line))
     if not report.ok:
         raise SystemExit(1)
 
@@ -116,7 +125,7 @@ def import_cmd(data_dir: Path | None, file: Path) -> None:
         except ImportError_ as exc:
             raise click.ClickException(str(exc)) from exc
     for line_no, reason in report.errors:
-        click.echo(f"{file}:{line_no}: skipped: {reason}", err=True)
+        click.echo(term(f"{file}:{line_no}: skipped: {reason}"), err=True)
     click.echo(f"imported {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.errors)} bad lines"
                + (f"; {report.republications} republications" if report.republications else ""))

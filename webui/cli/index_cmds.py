@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive
+from webui.cli.common import data_dir_option, index_dir, open_archive, term, term_json
 
 
 @click.command("index")
@@ -53,12 +52,12 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     finally:
         idx.close()
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(term_json(result.as_dict()))
         return
     if result.message:
-        click.echo(result.message)
+        click.echo(term(result.message))
     if result.suggestion:
-        click.echo(f"Có phải bạn muốn tìm: {result.suggestion}")
+        click.echo(f"Có phải bạn muốn tìm: {term(result.suggestion)}")
     click.echo(f"{result.total} kết quả")
     for chip in result.chips:  # the filter as query syntax: the CLI has no filter options
         prefix = {"province": "tinh", "province_2025": "tinh_moi", "model": "mo_hinh"}.get(chip.facet, "nam")
@@ -66,4 +65,5 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
         click.echo(f"Gợi ý lọc theo {chip.value}: {syntax}")
     for hit in result.hits:
         again = f" (+{hit.republications} bản đăng lại)" if hit.republications else ""
-        click.echo(f"- {hit.published or '?':10.10} [{hit.source}] {hit.title}{again}\n  {hit.url}")
+        click.echo(f"- {term(hit.published or '?'):10.10} [{term(hit.source)}] {term(hit.title)}{again}\n"
+                   f"  {term(hit.url)}")

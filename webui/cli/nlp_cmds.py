@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive
+from webui.cli.common import data_dir_option, open_archive, term
 
 
 @click.command()
@@ -52,16 +52,16 @@ def analyze(files: tuple[Path, ...], as_json: bool) -> None:
             record = analyze_file(path)
         except AnalyzeError as exc:
             failed += 1
-            click.echo(f"{path}: {exc}", err=True)
+            click.echo(term(f"{path}: {exc}"), err=True)
             if as_json:
                 click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
             continue
         if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(term(json.dumps(record, ensure_ascii=False)))
         else:
-            click.echo(f"== {path}")
+            click.echo(f"== {term(path)}")
             for key, value in record.items():
                 if key != "file":
-                    click.echo(f"  {key}: {value}")
+                    click.echo(f"  {key}: {term(value)}")
     if failed == len(files):
         raise SystemExit(1)
