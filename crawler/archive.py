@@ -325,24 +325,24 @@ class Archive:
     # -- runs and metadata ---------------------------------------------------------------------
 
     def start_run(self, kind: str) -> int:
-        cur = self.db.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
+        cur = self._write_one("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
         return int(cur.lastrowid or 0)
 
     def close_stale_runs(self, kind: str, status: str = "interrupted") -> int:
         """Mark runs of this kind still 'running' (their process died) as interrupted."""
-        cur = self.db.execute(
+        cur = self._write_one(
             "UPDATE runs SET status = ?, ended = COALESCE(ended, ?) WHERE kind = ? AND status = 'running'",
             (status, utcnow(), kind))
         return cur.rowcount
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
-        self.db.execute(
+        self._write_one(
             "UPDATE runs SET ended = ?, status = ?, stats = ? WHERE id = ?",
             (utcnow(), status, json.dumps(stats, ensure_ascii=False), run_id),
         )
 
     def update_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
-        self.db.execute("UPDATE runs SET stats = ? WHERE id = ?", (json.dumps(stats, ensure_ascii=False), run_id))
+        self._write_one("UPDATE runs SET stats = ? WHERE id = ?", (json.dumps(stats, ensure_ascii=False), run_id))
 
     def runs(self, limit: int = 10, kind: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT id, kind, started, ended, status, stats FROM runs"
@@ -362,8 +362,15 @@ class Archive:
         return row[0] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+        self._write_one("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
                         (key, value, value))
+
+    def _write_one(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
+        """One write statement; a full or read-only disk is an ArchiveError naming the file."""
+        try:
+            return self.db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.archive import Archive, default_data_dir
+from crawler.archive import Archive, ArchiveError, default_data_dir
 from crawler.errors import CrawlError
 from crawler.settings import job_dir, repair_job_dir, scrapy_settings
 from crawler.sites import Site, SiteConfigError, load_sites
@@ -105,6 +105,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
             # No finish reason: the crawl never started (the error is in the log file).
             status = "finished" if reason == "finished" else str(reason or "failed")
+            if _pipeline_error(crawler):  # articles the archive refused: not finished, whatever Scrapy says
+                status = "archive_error"
         finally:
             ticker.stop()
             extractor.close()
@@ -123,8 +125,25 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
                 stats.republications = done.marked
                 stats.republish = dataclasses.asdict(done)
             stats.status = status
-            archive.finish_run(run_id, status, stats.as_dict())
+            try:
+                archive.finish_run(run_id, status, stats.as_dict())
+            except ArchiveError as exc:  # the disk that refused the articles refuses the run record too
+                log.error("%s", exc)
+    if status == "archive_error":
+        raise CrawlError(_pipeline_error(crawler) or f"cannot write to archive in {data}")
     return stats
+
+
+def _pipeline_error(crawler: Any) -> str | None:
+    """Why the archive pipeline stopped the crawl (crawler.pipeline.ArchivePipeline.error)."""
+    from crawler.pipeline import ArchivePipeline
+
+    scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
+    manager = getattr(scraper, "itemproc", None)
+    for pipe in getattr(manager, "middlewares", ()):
+        if isinstance(pipe, ArchivePipeline):
+            return pipe.error
+    return None
 
 
 def save_validators(archive: Archive, validators: dict[str, dict[str, str]], spider: Any, stats: CrawlStats) -> None:

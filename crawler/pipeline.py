@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.archive import ArchiveError
 from crawler.article import Article
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class ArchivePipeline:
         self.batch: list[Article] = []
         self.minhash: dict[str, bytes] = {}  # signature bytes by URL, from the extraction step
         self.stored: set[str] = set()  # URLs written in this run: a re-fetched copy is not stored twice
+        self.error: str | None = None  # why the archive refused a batch (full or read-only disk)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -55,7 +57,20 @@ class ArchivePipeline:
             return
         spider = self.spider
         batch, self.batch = self.batch, []
-        outcomes = spider.archive.upsert_many(batch)
+        if self.error is not None:
+            return
+        try:
+            outcomes = spider.archive.upsert_many(batch)
+        except ArchiveError as exc:
+            # Stop the crawl rather than fetch pages that cannot be stored; the run is not "finished",
+            # so no sitemap date moves on and the next crawl fetches these articles again.
+            self.error = str(exc)
+            log.error("%s", exc)
+            from scrapy.utils.defer import deferred_from_coro
+
+            if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+            return
         for article, outcome in zip(batch, outcomes, strict=True):
             spider.stats.site(article.source).bump(outcome)
             sig = self.minhash.pop(article.url, None)

@@ -332,7 +332,7 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
         results = _run_workers(str(archive.path), str(generation), ranges, progress)
     errors = [detail for status, detail, _n in results if status != "ok"]
     if errors:
-        raise RuntimeError("bulk index build failed: " + "; ".join(errors))
+        raise RuntimeError(f"bulk index build into {generation} failed: " + "; ".join(errors))
     segments = [segment for _status, segment, _n in results if segment is not None]
     TOC(ix.schema, segments, ix.latest_generation() + 1).write(ix.storage, ix.indexname)
     shutil.rmtree(Path(generation) / f"{ix.indexname}.tmp", ignore_errors=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, term, term_json
+from webui.cli.common import data_dir_option, index_dir, one_line, open_archive, term, term_json
 
 
 @click.command("index")
@@ -26,6 +26,8 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
             report = sync_index(archive, index_dir(data_dir), rebuild=rebuild, progress=True, procs=procs)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # Whoosh's writes name no file: name the index directory
+            raise click.ClickException(f"{index_dir(data_dir)}: {one_line(exc)}") from exc
     click.echo(report.summary())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import sys
@@ -12,7 +11,7 @@ from types import FrameType
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, resolve_data_dir
+from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term, term_json
 
 
 def setup_logging(data_dir: Path, log_file: str, max_bytes: int, backups: int, verbose: bool) -> Path | None:
@@ -46,7 +45,7 @@ def _print_status(info: dict[str, object]) -> None:
         click.echo(f"{site_id:22} {state['last_run'] or '-':26} {state['last_status'] or '-':8} "
                    f"{state['interval'] / 60:8.0f}m {state['failures']:5}  {state['next_due'] or 'now'}{running}")
         if state["last_error"]:
-            click.echo(f"{'':22} error: {state['last_error']}")
+            click.echo(f"{'':22} error: {term(state['last_error'])}")
     click.echo("pending process/index: " + ("yes" if info["pending"] else "no"))
     cycles = info["cycles"]
     assert isinstance(cycles, list)
@@ -55,7 +54,7 @@ def _print_status(info: dict[str, object]) -> None:
         click.echo(f"  #{run['id']} {run['started']} → {run['ended'] or '…'} {run['status']:11} "
                    f"{totals.get('new', 0)} new, {totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed")
         for error in run["stats"].get("errors", [])[:5]:
-            click.echo(f"      {error}")
+            click.echo(f"      {term(error)}")
 
 
 @click.command("schedule")
@@ -85,7 +84,7 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
         with open_archive(data_dir) as archive:
             info = schedule_status(archive, data)
         if as_json:
-            click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+            click.echo(term_json(info))
         else:
             _print_status(info)
         return
@@ -128,7 +127,7 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
             click.echo(f"job {record.get('job', '')}: {record['status']}: {totals.get('new', 0)} new, "
                        f"{totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed")
             for error in record.get("errors", []):
-                click.echo(f"  {error}", err=True)
+                click.echo(f"  {term(error)}", err=True)
         if any(r["status"] in ("error", "failed") for r in records):
             sys.exit(1)
         return
