@@ -11,7 +11,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def test_csv_cells_are_neutralised(live: Live) -> None:
-    status, headers, body = live.get("/export.csv?q=FORMULA0+OR+FORMULA1+OR+FORMULA2+OR+FORMULA3+OR+FORMULA4")
+    # collapse=0: the five share a body, so the import marks four as republications of the first.
+    query = "+OR+".join(f"FORMULA{i}" for i in range(5))
+    status, headers, body = live.get(f"/export.csv?collapse=0&q={query}")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     titles = [row[2] for row in rows[1:]]
