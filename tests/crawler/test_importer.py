@@ -62,7 +62,7 @@ def test_two_imported_copies_of_one_story_are_one_hit(tmp_path: Path) -> None:
         assert original.republication_of is None and copy.republication_of == original.id
     assert CliRunner().invoke(cli, ["index", "--data-dir", str(data)]).exit_code == 0
     words = " ".join(story["title"].split()[:4])
-    found = CliRunner().invoke(cli, ["search", "--json", "--data-dir", str(data), "--", words])
+    found = CliRunner().invoke(cli, ["search", "--json", "--scope", "all", "--data-dir", str(data), "--", words])
     assert found.exit_code == 0, found.output
     hits = json.loads(found.output)["hits"]
     assert len(hits) == 1 and hits[0]["republications"] == 1  # the best-ranked copy stands for the story
