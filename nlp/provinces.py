@@ -19,6 +19,7 @@ from nlp.gazetteer import (
     all_provinces,
     all_provinces_2025,
     datelines,
+    districts,
     lookup,
     places,
     provinces,
@@ -27,8 +28,11 @@ from nlp.gazetteer import (
 from nlp.names import lexicon
 from nlp.normalize import fold, normalize
 
-__all__ = ["detect_provinces", "to_2025", "all_provinces", "all_provinces_2025", "lookup",
+__all__ = ["UNKNOWN_PROVINCE", "detect_provinces", "to_2025", "all_provinces", "all_provinces_2025", "lookup",
            "province_in_ascii"]
+
+#: What an article that names no province (and has no publisher prior) is filed under.
+UNKNOWN_PROVINCE = "Không rõ"
 
 _L = r"a-zA-Z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _UPPER = re.compile(r"[A-ZĐ\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
@@ -47,6 +51,14 @@ _BLOCK_BEFORE = re.compile(
     r"Nhà hát|nhà hát|Khách sạn|khách sạn|Công viên|công viên|Quảng trường|quảng trường|Cung|Rạp|"
     r"rạp|Sân vận động|sân vận động|Công ty|công ty|Tập đoàn|Ngân hàng|Hợp tác xã|HTX|Giải|giải|"
     r"chiến thắng|Chiến thắng|chiến dịch|Chiến dịch|nhãn hiệu|thương hiệu|giống)\s*$"
+)
+# A credit line ("Theo Báo Thừa Thiên Huế", "Nguồn: Cổng TTĐT Nghệ An") names the source, not the subject.
+_CREDIT_BEFORE = re.compile(r"(?:^|\n|[.(]\s*)(?:Theo|Nguồn\s*:?|Ảnh\s*:?)\s+(?:\S+\s+){0,4}$")
+# A person's position ("Bí thư Thành ủy Hà Nội", "Chủ tịch UBND tỉnh …") introduces an attendee: weak evidence.
+_POSITION_BEFORE = re.compile(
+    r"\b(?:Bí thư|Chủ tịch|Giám đốc|Trưởng ban|Ủy viên|Tư lệnh|Chính ủy|Trưởng|Đại biểu)\s+"
+    r"(?:(?:Ban Thường vụ|Đảng ủy|Tỉnh ủy|Thành ủy|UBND|HĐND|Ủy ban nhân dân|Công an|Sở|Đoàn ĐBQH)\s+)*"
+    r"(?:tỉnh|thành phố|TP\.?)?\s*$"
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:huyện|Huyện|thị xã|Thị xã|thành phố|Thành phố|TP\.?|quận|Quận|Huyện ủy|Thành ủy|Thị ủy)\s*$"
@@ -69,17 +81,28 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[Province, str]]]:
 
 
 def _person_before(left: str) -> bool:
-    """Is the word right before the match part of a person's name ("Trương Hòa Bình")?"""
-    m = re.search(rf"([{_L}]+)\s$", left)
-    if not m:
+    """Is the match the end of a person's name ("Trương Hòa Bình", "Nguyễn Gia Thái Bình")?
+
+    Name grammar: the capitalised run right before it starts with a family name, or is one middle name.
+    """
+    if not left.endswith(" "):
         return False
-    word = m.group(1)
+    run: list[str] = []
+    for word in reversed(left.split(" ")[:-1][-3:]):
+        if not word or not word[0].isupper() or not word.replace("'", "").isalpha():
+            break
+        run.insert(0, word)
+    if not run:
+        return False
     lex = lexicon()
-    return word in lex.surnames or word in lex.middle
+    # "Trường THPT Nguyễn Thái Bình": a family name anywhere in the run starts a name.
+    return any(w in lex.surnames for w in run) or (len(run) == 1 and run[0] in lex.middle)
 
 
 def _weigh(text: str, start: int, end: int, province: Province, how: str) -> float:
     left = text[max(0, start - 40):start]
+    if _CREDIT_BEFORE.search(left):
+        return 0.0
     right = text[end:end + 3]
     # A following capitalised word means the match is the head of a longer name ("Hòa Bình Phước").
     continues = bool(re.match(r" [A-ZĐ\u00C0-\u00DE\u1E00-\u1EFF]", right)) and not re.match(r" [A-Z]{2,}", right)
@@ -90,7 +113,7 @@ def _weigh(text: str, start: int, end: int, province: Province, how: str) -> flo
             return 1.0
         return 0.0
     if _STRONG_BEFORE.search(left):
-        return 2.0
+        return 0.5 if _POSITION_BEFORE.search(text[max(0, start - 70):start]) else 2.0
     if _BLOCK_BEFORE.search(left) or continues or _person_before(left):
         return 0.0
     # Ambiguous bare names are half-weight: "Hòa Bình" is also peace, "Thái Bình" a person.
@@ -121,10 +144,52 @@ def province_in_ascii(text: str) -> str | None:
     return best[1] if best else None
 
 
+# A district named after its unit word: "huyện Tương Dương", "Q. 12", "TX. Chí Linh".
+_DISTRICT_RE = re.compile(
+    r"(?<![\w.])(?:huyện|Huyện|quận|Quận|Q\.|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
+    r"(\d{1,2}(?!\d)|[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+)
+# A line that is a menu of provinces (a site's navigation) says nothing about the article.
+_MENU_MIN = 4  # distinct provinces on the line
+
+
+def _district_mentions(text: str) -> list[tuple[int, int, Province]]:
+    known = districts()
+    curated = places()
+    out = []
+    for m in _DISTRICT_RE.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):  # the longest run that is a district
+            name = " ".join(words[:n])
+            if name in known and name not in curated:
+                if lookup(name) is None or n < len(words):  # "thành phố Hà Tĩnh": the province pass has it
+                    out.append((m.start(1), m.start(1) + len(name), known[name]))
+                break
+    return out
+
+
+def _menu_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Spans of lines made of province names only (a navigation menu)."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        found = {m.group(0) for m in pattern.finditer(line)}
+        if len(found) >= _MENU_MIN:
+            rest = pattern.sub("", line)
+            if sum(c.isalpha() for c in rest) <= 0.3 * sum(c.isalpha() for c in line):
+                spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
 def detect_provinces(
     text: str, source_province: str | None = None, dateline: str | None = None
 ) -> tuple[str | None, str | None, list[Entity]]:
     """(main province, its 2025 province, every province mentioned with counts), strongest first.
+
+    The main province is the one the article is set in: it needs two mentions' worth of evidence and must
+    outweigh all the others together by half again (a national story or one spread over several provinces
+    has none).
 
     >>> main, main_2025, found = detect_provinces("Đảng bộ tỉnh Yên Bái phát động phong trào thi đua.")
     >>> main, main_2025, [e.name for e in found]
@@ -132,27 +197,46 @@ def detect_provinces(
     """
     text = normalize(text)
     pattern, forms = _matcher()
+    menus = _menu_lines(text, pattern)
+    mentions: list[tuple[int, int, Province, float, str]] = []
+    for m in pattern.finditer(text):
+        if any(a <= m.start() < b for a, b in menus):
+            continue
+        province, how = forms[m.group(0)]
+        mentions.append((m.start(), m.end(), province, _weigh(text, m.start(), m.end(), province, how), how))
+    for start, end, province in _district_mentions(text):
+        if not any(a <= start < b for a, b in menus):
+            mentions.append((start, end, province, 1.0, "place"))
+    mentions.sort(key=lambda x: x[0])
     score: Counter[str] = Counter()
     count: Counter[str] = Counter()
     first: dict[str, int] = {}
     surface: dict[str, str] = {}
     by_name = {p.name: p for p in provinces()}
-    for m in pattern.finditer(text):
-        province, how = forms[m.group(0)]
-        weight = _weigh(text, m.start(), m.end(), province, how)
+    last_place: dict[str, tuple[int, float]] = {}
+    for start, end, province, weight, how in mentions:
         if weight <= 0:
             continue
-        score[province.name] += weight
-        count[province.name] += 1
-        first.setdefault(province.name, m.start())
-        surface.setdefault(province.name, m.group(0))
-    # The publisher and the dateline are strong priors: local papers rarely name their own province.
-    for prior in (lookup(source_province), dateline_province(dateline)):
-        if prior is not None:
-            score[prior.name] += 3.0
-            first.setdefault(prior.name, -1)
+        name = province.name
+        if how == "province" and name in last_place and start - last_place[name][0] <= 25:
+            # "huyện Thạch Thất, Hà Nội": a place and its own province are one mention.
+            weight = max(0.0, weight - last_place[name][1])
+        elif how != "province":
+            last_place[name] = (end, weight)
+        score[name] += weight
+        count[name] += 1
+        first.setdefault(name, start)
+        surface.setdefault(name, text[start:end])
+    # The publisher and the dateline are priors, used when the text names no province.
+    if not score:
+        for prior in (lookup(source_province), dateline_province(dateline)):
+            if prior is not None:
+                score[prior.name] += 3.0
+                first.setdefault(prior.name, -1)
     ranked = sorted(score, key=lambda n: (-score[n], first.get(n, 0)))
-    main = ranked[0] if ranked and score[ranked[0]] >= 1.0 else None
+    main = None
+    if ranked and score[ranked[0]] >= 2.0 and score[ranked[0]] >= 1.5 * sum(score[n] for n in ranked[1:]):
+        main = ranked[0]
     entities = [
         Entity(name=n, count=count[n], surface=surface.get(n, n), kind=by_name[n].kind, key=by_name[n].code)
         for n in ranked
