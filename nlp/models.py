@@ -359,6 +359,14 @@ def _clauses(name: str) -> list[str]:
     return [k for k in (_bare_key(part) for part in re.split(r"[,;]", name)) if k]
 
 
+# Function words a slogan may gain or lose between two wordings of it.
+_FILLER = frozenset("lam chu ma thi la va cua nhung cac de voi ".split())
+
+
+def _content_key(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in _FILLER)
+
+
 def group_models(names: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
     """Variant → catalogue name, for every distinct name in NAMES (repeat a name once per article using it,
     or give a mapping name → number of articles).
@@ -375,6 +383,8 @@ def group_models(names: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
     'Phát huy truyền thống, cống hiến tài năng, xứng danh Bộ đội Cụ Hồ'
     >>> g["Dân vận khéo"]
     'Dân vận khéo'
+    >>> group_models(["Hết việc, không hết giờ", "Làm hết việc chứ không làm hết giờ"])["Hết việc, không hết giờ"]
+    'Làm hết việc chứ không làm hết giờ'
     """
     pairs = names.items() if isinstance(names, Mapping) else Counter(names).items()
     counts: Counter[str] = Counter({n: c for n, c in pairs if n and n.strip()})
@@ -394,6 +404,18 @@ def group_models(names: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
         owners = parts.get(key, set())
         if len(owners) == 1:  # a clause shared by two different slogans names neither
             parent[key] = next(iter(owners))
+    # A reworded variant with the same content words is the same slogan: "Hết việc, không hết giờ" is
+    # "Làm hết việc chứ không làm hết giờ" without its filler words. The longer wording names both.
+    by_content: dict[str, list[str]] = {}
+    for key in by_key:
+        content = _content_key(key)
+        if len(content.split()) >= 3:
+            by_content.setdefault(content, []).append(key)
+    for keys in by_content.values():
+        longest = max(keys, key=lambda k: (len(k), k))
+        for key in keys:
+            if key != longest and key not in parent:
+                parent[key] = longest
     groups: dict[str, list[str]] = {}
     for key in by_key:
         root = key

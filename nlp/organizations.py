@@ -21,6 +21,7 @@ _EXPAND = (
     (re.compile(r"\bCCQ\b"), "các cơ quan"),
     (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
     (re.compile(r"\bTƯ\b|\bT\.Ư\b"), "Trung ương"),
+    (re.compile(r"\bGD\s?(?:-|&|và)\s?ĐT\b|\bGDĐT\b"), "Giáo dục và Đào tạo"),
 )
 _HEADS = (
     "Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương", "Ban Tuyên giáo", "Ban Tổ chức", "Ban Dân vận",
@@ -30,14 +31,17 @@ _HEADS = (
     "Liên đoàn Lao động", "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh", "Học viện",
     "Trường Đại học", "Bệnh viện", "Chi bộ", "Báo", "Đài Phát thanh và Truyền hình",
 )
-_LOWER = r"[a-zđ\u00E0-\u00FF\u0103\u0129\u0169\u01A1\u01B0\u1EA1-\u1EF9]+"
-# One capitalised word of a name, optionally with one lowercase syllable ("Tài nguyên", "Môi trường").
-_CAP = rf"[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: {_LOWER}(?![\w]))?"
+_UP = "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
+_LO = "".join(c for c in map(chr, range(0xDF, 0x1EFA)) if c.islower() and c.isalpha())
+_LOWER = rf"[a-z{_LO}]+"
+# One capitalised word of a name ("Bộ GD-ĐT", "TP.HCM" kept whole), optionally with one lowercase syllable
+# ("Tài nguyên", "Môi trường").
+_CAP = rf"[A-Z{_UP}](?:\w|[-&.](?=[A-Z{_UP}]))*(?: (?!(?:và|của|tại|với)\b){_LOWER}(?![\w]))?"
 _HEAD_ALT = "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True))
 _ORG_RE = re.compile(
     rf"(?<![\w])(?:{_HEAD_ALT})"
     # "và" joins two parts of one name ("Tài nguyên và Môi trường"), not two organisations.
-    rf"(?: (?:[A-ZĐ]{{2,}}|{_CAP}|và(?! (?:{_HEAD_ALT}))|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
+    rf"(?: (?:{_CAP}|[A-ZĐ]{{2,}}|và(?! (?:{_HEAD_ALT}))|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
     r"(?: (?:tỉnh|huyện|thành phố|xã|phường)(?: " + _CAP + r"){0,3})?"
 )
 # A head alone is not a name ("Sở", "Ban", "Hội"); these may stand alone.
@@ -60,6 +64,26 @@ def expand_abbreviations(text: str) -> str:
     return text
 
 
+_NATIONAL = ("Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương")
+_CAP_RUN_LOWER = re.compile(rf"((?:[A-Z{_UP}]\w* ){{2,}}[A-Z{_UP}]\w*) {_LOWER}$")
+
+
+def _trim(name: str) -> str:
+    """Cut what ran on past the organisation: a person after a national body ("Ban Bí thư Trần Quốc Vượng"),
+    the verb after a place name ("Công an TP Cam Ranh xác")."""
+    from nlp.names import lexicon
+
+    for head in _NATIONAL:
+        rest = name[len(head):].split()
+        if name.startswith(head) and rest and rest[0] in lexicon().surnames:
+            return head
+    # A lowercase syllable after two or more capitalised words is the next word of the sentence.
+    m = _CAP_RUN_LOWER.search(name)
+    if m:
+        return name[:m.end(1)]
+    return name
+
+
 def extract_organizations(text: str) -> list[Entity]:
     """Organisations named in TEXT with counts, most mentioned first.
 
@@ -70,8 +94,7 @@ def extract_organizations(text: str) -> list[Entity]:
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for m in _ORG_RE.finditer(text):
-        name = m.group(0).strip()
-        name = _TRAILING.sub("", name)
+        name = _trim(_TRAILING.sub("", m.group(0).strip()))
         if name in _HEADS and name not in _ALONE_OK:
             continue
         if len(name.split()) < 2:
