@@ -79,15 +79,31 @@ def _adjacent_title_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(w) for w in words)})(?:\s+(?:{countries}))?\s*:?\s*$")
 
 
+# The most frequent family names (~75 % of the population): one of them later in a run starts the name
+# ("Bí thư Tỉnh ủy Kiên Giang Nguyễn Thanh Nghị", "Đoàn Bùi Quang Huy" after a body's name).
+_TOP_SURNAMES = frozenset("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+# Capitalised words that start the next noun phrase, not a given name ("Trần Đại Quang Báo …").
+# (Only words that are never given names: "Thành", "Quân", "Trung", "Trường", "Công" are.)
+_BREAKERS = frozenset("Báo Đảng Nhà Bộ Sở Ban Tỉnh Huyện Ủy UBND HĐND Chủ Phó Bí Giám Cục Viện Bệnh Tại Theo "
+                      "Trong Ngày Tháng Ảnh".split())
+
+
 def _split_name(run: str) -> str | None:
     """The person's name inside a capitalised run ("Chi bộ Tổng hợp Nguyễn Văn A" → "Nguyễn Văn A")."""
     lex = lexicon()
     syl = run.split()
+    for k in range(2, len(syl)):  # the name ends before a word that starts the next phrase
+        if syl[k] in _BREAKERS:
+            syl = syl[:k]
+            break
     for i, s in enumerate(syl):
         if s in lex.surnames and 2 <= len(syl) - i <= 4:
             # "Và Nguyễn Văn A": a weak family name followed by a real one is a word.
             if s in lex.weak_surnames and i + 1 < len(syl) and syl[i + 1] in lex.surnames - lex.weak_surnames:
                 continue
+            later = next((j for j in range(i + 1, len(syl) - 1) if syl[j] in _TOP_SURNAMES), None)
+            if s not in _TOP_SURNAMES and later is not None:
+                return " ".join(syl[later:])
             return " ".join(syl[i:])
     return None
 
