@@ -23,7 +23,7 @@ from nlp._data import DataError, load_toml, require
 from nlp.normalize import fold, normalize
 from nlp.quotes import quote_spans, unify_quotes
 
-__all__ = ["extract_models", "group_models", "model_key"]
+__all__ = ["IMPLEMENTED", "MENTIONED", "extract_models", "group_models", "model_key"]
 
 _MAX_NAME = 160  # a longer "name" is a passage
 _L = r"a-zA-Z0-9\u00C0-\u024F\u1E00-\u1EFF"
@@ -342,16 +342,35 @@ def extract_models(text: str) -> list[Entity]:
             found.append((m.start(), name, m.group(0), "mô hình"))
 
     merged: dict[str, Entity] = {}
-    for _pos, name, surface, kind in sorted(found):
+    for pos, name, surface, _trigger in sorted(found):
         key = model_key(name)
         if not key:
             continue
+        role = _role(text, pos)
         if key in merged:
             e = merged[key]
-            merged[key] = Entity(name=e.name, count=e.count + 1, surface=e.surface, kind=e.kind, key=key)
+            role = IMPLEMENTED if IMPLEMENTED in (e.kind, role) else MENTIONED
+            merged[key] = Entity(name=e.name, count=e.count + 1, surface=e.surface, kind=role, key=key)
         else:
-            merged[key] = Entity(name=name, count=1, surface=surface, kind=kind, key=key)
+            merged[key] = Entity(name=name, count=1, surface=surface, kind=role, key=key)
     return list(merged.values())
+
+
+#: `Entity.kind` of a model: the article reports a unit or place carrying it out ("thực hiện"), or only
+#: names it ("nhắc đến": in a list of the campaign's movements, in passing). A "replicated in" view counts
+#: the first kind only, each with the article's province.
+IMPLEMENTED, MENTIONED = "thực hiện", "nhắc đến"
+# Verbs of carrying a model out, in the sentence before the mention: "Huyện đoàn duy trì mô hình …".
+_CARRY_OUT = re.compile(
+    r"\b(?:triển khai|thực hiện|xây dựng|duy trì|nhân rộng|tổ chức|thành lập|phát động|áp dụng|ra mắt|hưởng ứng|"
+    r"đăng ký|đảm nhận|vận hành|khởi động|tác giả|đề xuất|chủ trì|phối hợp|tham gia|làm theo|đạt giải|giành)\b",
+    re.IGNORECASE,
+)
+
+
+def _role(text: str, pos: int) -> str:
+    start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind("!", 0, pos), pos - 200)
+    return IMPLEMENTED if _CARRY_OUT.search(text, start + 1, pos) else MENTIONED
 
 
 def _clauses(name: str) -> list[str]:

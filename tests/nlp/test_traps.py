@@ -185,3 +185,12 @@ def test_themes_in_a_stable_order() -> None:
         "cải cách hành chính", "chuyển đổi số", "an sinh xã hội", "xây dựng Đảng", "đạo đức công vụ",
         "phát triển kinh tế", "quốc phòng - an ninh", "thanh niên", "văn hóa - giáo dục", "phụ nữ", "y tế",
         "phòng, chống tham nhũng"}
+
+
+def test_implemented_or_only_mentioned() -> None:
+    from nlp.models import IMPLEMENTED, MENTIONED
+
+    text = ('Huyện đoàn Tương Dương duy trì mô hình "Thắp sáng đường quê". Các phong trào như "Mùa hè xanh", '
+            '"Tiếp sức mùa thi" là những phong trào lớn của tuổi trẻ cả nước.')
+    assert [(m.name, m.kind) for m in extract_models(text)] == [
+        ("Thắp sáng đường quê", IMPLEMENTED), ("Mùa hè xanh", MENTIONED), ("Tiếp sức mùa thi", MENTIONED)]
