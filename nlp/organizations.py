@@ -10,19 +10,14 @@ from nlp.normalize import normalize
 
 __all__ = ["extract_organizations"]
 
-# Abbreviations expanded so that "UBND tỉnh" and "Ủy ban nhân dân tỉnh" are one facet value.
-_EXPAND = (
-    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
-    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
-    (re.compile(r"\bBTV\b"), "Ban Thường vụ"),
-    (re.compile(r"\bBCH\b"), "Ban Chấp hành"),
-    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
-    (re.compile(r"\bUBKT\b"), "Ủy ban Kiểm tra"),
-    (re.compile(r"\bCCQ\b"), "các cơ quan"),
-    (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
-    (re.compile(r"\bTƯ\b|\bT\.Ư\b"), "Trung ương"),
-    (re.compile(r"\bGD\s?(?:-|&|và)\s?ĐT\b|\bGDĐT\b"), "Giáo dục và Đào tạo"),
-)
+# Abbreviations expanded so that "UBND tỉnh" and "Ủy ban nhân dân tỉnh" are one facet value (one pass over the
+# text: this runs on every article).
+_EXPANSIONS = {
+    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "BTV": "Ban Thường vụ", "BCH": "Ban Chấp hành",
+    "MTTQ": "Mặt trận Tổ quốc", "UBKT": "Ủy ban Kiểm tra", "CCQ": "các cơ quan", "LHPN": "Liên hiệp Phụ nữ",
+    "TƯ": "Trung ương", "T.Ư": "Trung ương",
+}
+_ABBREVIATION = re.compile(r"\b(?:UBND|HĐND|BTV|BCH|MTTQ|UBKT|CCQ|LHPN|TƯ|T\.Ư|GDĐT|GD\s?(?:-|&|và)\s?ĐT)\b")
 _HEADS = (
     "Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương", "Ban Tuyên giáo", "Ban Tổ chức", "Ban Dân vận",
     "Ban Thường vụ", "Ủy ban Kiểm tra", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy Khối", "Đảng ủy", "Đảng bộ",
@@ -56,12 +51,10 @@ _TRAILING = re.compile(r"(?: (?:và|các|cơ quan|có|đã|với|vẫn|là|đư�
 def expand_abbreviations(text: str) -> str:
     """Spell out the usual administrative abbreviations.
 
-    >>> expand_abbreviations("Văn phòng UBND tỉnh")
-    'Văn phòng Ủy ban nhân dân tỉnh'
+    >>> expand_abbreviations("Văn phòng UBND tỉnh, Bộ GD-ĐT")
+    'Văn phòng Ủy ban nhân dân tỉnh, Bộ Giáo dục và Đào tạo'
     """
-    for rx, full in _EXPAND:
-        text = rx.sub(full, text)
-    return text
+    return _ABBREVIATION.sub(lambda m: _EXPANSIONS.get(m.group(0), "Giáo dục và Đào tạo"), text)
 
 
 _NATIONAL = ("Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương")

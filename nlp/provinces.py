@@ -168,17 +168,21 @@ def _district_mentions(text: str) -> list[tuple[int, int, Province]]:
     return out
 
 
-def _menu_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Spans of lines made of province names only (a navigation menu)."""
+def _menu_lines(text: str, matches: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """Spans of lines made of province names only (a navigation menu), from the matches over TEXT."""
+    by_line: dict[int, list[re.Match[str]]] = {}
+    for m in matches:
+        by_line.setdefault(text.rfind("\n", 0, m.start()), []).append(m)
     spans = []
-    pos = 0
-    for line in text.split("\n"):
-        found = {m.group(0) for m in pattern.finditer(line)}
-        if len(found) >= _MENU_MIN:
-            rest = pattern.sub("", line)
-            if sum(c.isalpha() for c in rest) <= 0.3 * sum(c.isalpha() for c in line):
-                spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
+    for nl, found in by_line.items():
+        if len({m.group(0) for m in found}) < _MENU_MIN:
+            continue
+        end = text.find("\n", nl + 1)
+        end = len(text) if end < 0 else end
+        line = text[nl + 1:end]
+        named = sum(sum(c.isalpha() for c in m.group(0)) for m in found)
+        if sum(c.isalpha() for c in line) - named <= 0.3 * sum(c.isalpha() for c in line):
+            spans.append((nl + 1, end))
     return spans
 
 
@@ -197,9 +201,10 @@ def detect_provinces(
     """
     text = normalize(text)
     pattern, forms = _matcher()
-    menus = _menu_lines(text, pattern)
+    matches = list(pattern.finditer(text))
+    menus = _menu_lines(text, matches)
     mentions: list[tuple[int, int, Province, float, str]] = []
-    for m in pattern.finditer(text):
+    for m in matches:
         if any(a <= m.start() < b for a, b in menus):
             continue
         province, how = forms[m.group(0)]

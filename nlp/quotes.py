@@ -19,6 +19,7 @@ __all__ = ["Quote", "quote_spans", "unify_quotes"]
 _DOUBLED = re.compile(r"''|(?<=\s)' '(?=\s)")
 _SINGLE = re.compile(r"(?<![\w'])'\s?([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8][^'\"\n]{1,100}?)\s?'(?![\w'])")
 _OPENERS = " \t([{:/-"
+_MARK = re.compile('"')
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,10 @@ def quote_spans(text: str) -> list[Quote]:
     out: list[Quote] = []
     base = 0
     for para in text.split("\n"):
-        marks = [i for i, c in enumerate(para) if c == '"']
+        if '"' not in para:
+            base += len(para) + 1
+            continue
+        marks = [m.start() for m in _MARK.finditer(para)]
         kinds = []
         for i in marks:
             before = para[i - 1] if i > 0 else " "

@@ -50,11 +50,12 @@ _DISPUTE_DENSITY = 8.0  # such words per 1,000 words; reviews of Party work stay
 
 def _count(rx: re.Pattern[str], text: str) -> tuple[int, str]:
     """Matches of RX in TEXT outside work titles, and TEXT with every match blanked."""
-    n = 0
+    n = found = 0
     for m in rx.finditer(text):
+        found += 1
         if not _WORK_TITLE.search(text[max(0, m.start() - 40):m.start()]):
             n += 1
-    return n, rx.sub(" ", text)
+    return n, rx.sub(" ", text) if found else text
 
 
 def topic_evidence(title: str, body: str, documents: Sequence[Entity] = ()) -> float:
