@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from crawler.article import Entity
 from nlp._data import DataError, load_toml, require
+from nlp.model_grammar import IMPLEMENTED, MENTIONED, list_items
+from nlp.model_grammar import role as role_at
 from nlp.normalize import fold, normalize
 from nlp.quotes import quote_spans, unify_quotes
 
@@ -216,47 +218,7 @@ def _is_plural(before: str, lex: _Lexicon) -> bool:
     return bool(prev) and (prev[-1].lower() in lex.plural or prev[-1].isdigit())
 
 
-# A list introduced after a trigger: "các mô hình như A, B; C", "chủ đề … như A (Điện Biên), B (Cao Bằng)".
-_LIST_INTRO = re.compile(r"^(?:\s+[^\s,.;:!?\"()]+){0,6}?\s+(?:như|gồm có|gồm)\s*:?\s+|^\s*:\s+")
-_LIST_END = re.compile(r"[.!?\n…\"]|\bv\.v|\s-\s|\s(?:để|nhằm|giúp|góp phần)\s")
-_PLACE_TAG = re.compile(r"\s*\([^()]{1,40}\)\s*[,;]?\s*")
-
-
 _CHAIN = re.compile(r"\s*(?:,|và|,\s*và|;|hay|hoặc)\s*")
-
-
-def _list_items(after: str, plural: bool, lex: _Lexicon) -> list[str]:
-    """The items of a list of names right after a trigger (none when the words there are no list)."""
-    m = _LIST_INTRO.match(after)
-    if m:
-        rest, need = after[m.end():], 1
-    elif plural:
-        rest, need = after.lstrip(), 2
-    else:
-        return []
-    end = _LIST_END.search(rest)
-    rest = rest[:end.start()] if end else rest
-    tagged = len(_PLACE_TAG.findall(rest)) >= 2  # every item carries its place in brackets
-    parts = _PLACE_TAG.split(rest) if tagged else re.split(r"\s*[,;]\s*", rest)
-    items: list[str] = []
-    for n, part in enumerate(parts):
-        part = part.strip(" ,;:()")
-        if not part:
-            if n == 0 and not m:  # "các phong trào, chương trình …": a list of kinds, not of names
-                return []
-            continue
-        words = part.split()
-        if words[0].lower() in lex.list_stop or len(words) > (20 if tagged else 12):
-            break
-        # Without "như", only short items free of function words ("các phong trào xây dựng nông thôn mới,
-        # vì người nghèo, …"); "các phong trào thi đua yêu nước của các ngành" is a description.
-        if not m and (len(words) > 8 or any(w in lex.stop_words for w in words)):
-            break
-        low = [w.lower() for w in words]
-        if len(words) < 2 or sum(1 for w in low if w not in lex.generic) < 2:
-            continue
-        items.append(part)
-    return items if len(items) >= need else []
 
 
 def extract_models(text: str) -> list[Entity]:
@@ -316,7 +278,7 @@ def extract_models(text: str) -> list[Entity]:
         if kind not in lex.unquoted or after.lstrip().startswith('"'):
             continue
         plural = _is_plural(before, lex)
-        items = _list_items(after, plural, lex)
+        items = list_items(after, plural, lex)
         if items:
             for item in items:
                 pos = m.end() + after.find(item)
@@ -346,7 +308,7 @@ def extract_models(text: str) -> list[Entity]:
         key = model_key(name)
         if not key:
             continue
-        role = _role(text, pos)
+        role = role_at(text, pos)
         if key in merged:
             e = merged[key]
             role = IMPLEMENTED if IMPLEMENTED in (e.kind, role) else MENTIONED
@@ -354,23 +316,6 @@ def extract_models(text: str) -> list[Entity]:
         else:
             merged[key] = Entity(name=name, count=1, surface=surface, kind=role, key=key)
     return list(merged.values())
-
-
-#: `Entity.kind` of a model: the article reports a unit or place carrying it out ("thực hiện"), or only
-#: names it ("nhắc đến": in a list of the campaign's movements, in passing). A "replicated in" view counts
-#: the first kind only, each with the article's province.
-IMPLEMENTED, MENTIONED = "thực hiện", "nhắc đến"
-# Verbs of carrying a model out, in the sentence before the mention: "Huyện đoàn duy trì mô hình …".
-_CARRY_OUT = re.compile(
-    r"\b(?:triển khai|thực hiện|xây dựng|duy trì|nhân rộng|tổ chức|thành lập|phát động|áp dụng|ra mắt|hưởng ứng|"
-    r"đăng ký|đảm nhận|vận hành|khởi động|tác giả|đề xuất|chủ trì|phối hợp|tham gia|làm theo|đạt giải|giành)\b",
-    re.IGNORECASE,
-)
-
-
-def _role(text: str, pos: int) -> str:
-    start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind("!", 0, pos), pos - 200)
-    return IMPLEMENTED if _CARRY_OUT.search(text, start + 1, pos) else MENTIONED
 
 
 def _clauses(name: str) -> list[str]:
