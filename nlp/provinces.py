@@ -18,6 +18,7 @@ from nlp.gazetteer import (
     Province,
     all_provinces,
     all_provinces_2025,
+    communes,
     datelines,
     districts,
     lookup,
@@ -149,21 +150,36 @@ _DISTRICT_RE = re.compile(
     r"(?<![\w.])(?:huyện|Huyện|quận|Quận|Q\.|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
     r"(\d{1,2}(?!\d)|[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
 )
+# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa" (not the "xã" of "thị xã").
+_COMMUNE_RE = re.compile(
+    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.)\s+"
+    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+)
+# What separates the parts of one address: "xã A, huyện B, tỉnh C", "TP Vinh ( Nghệ An )" — not "và".
+_ADDRESS_GAP = re.compile(r"[\s,(–-]*(?:(?:huyện|quận|thị xã|thành phố|TP\.?|tỉnh|Tỉnh)\s*)?")
 # A line that is a menu of provinces (a site's navigation) says nothing about the article.
 _MENU_MIN = 4  # distinct provinces on the line
 
 
-def _district_mentions(text: str) -> list[tuple[int, int, Province]]:
+def _district_mentions(text: str) -> list[tuple[int, int, Province, str]]:
     known = districts()
     curated = places()
     out = []
+    named = communes()
+    for m in _COMMUNE_RE.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name in named:
+                out.append((m.start(1), m.start(1) + len(name), named[name], "commune"))
+                break
     for m in _DISTRICT_RE.finditer(text):
         words = m.group(1).split()
         for n in range(len(words), 0, -1):  # the longest run that is a district
             name = " ".join(words[:n])
             if name in known and name not in curated:
                 if lookup(name) is None or n < len(words):  # "thành phố Hà Tĩnh": the province pass has it
-                    out.append((m.start(1), m.start(1) + len(name), known[name]))
+                    out.append((m.start(1), m.start(1) + len(name), known[name], "place"))
                 break
     return out
 
@@ -209,29 +225,44 @@ def detect_provinces(
             continue
         province, how = forms[m.group(0)]
         mentions.append((m.start(), m.end(), province, _weigh(text, m.start(), m.end(), province, how), how))
-    for start, end, province in _district_mentions(text):
+    for start, end, province, how in _district_mentions(text):
         if not any(a <= start < b for a, b in menus):
-            mentions.append((start, end, province, 1.0, "place"))
+            mentions.append((start, end, province, 1.0, how))
     mentions.sort(key=lambda x: x[0])
+    # "xã Trung Hóa, huyện Kiên Lương": a commune followed by a district or province of another province is
+    # another commune of the same name (the official list is older than some renamings): the district decides.
+    for i, (start, end, province, _weight, how) in enumerate(mentions):
+        nxt = next((x for x in mentions[i + 1:] if x[3] > 0), None)
+        if how == "commune" and nxt is not None and nxt[0] - end <= 40 and nxt[2] != province:
+            mentions[i] = (start, end, province, 0.0, how)
     score: Counter[str] = Counter()
     count: Counter[str] = Counter()
     first: dict[str, int] = {}
     surface: dict[str, str] = {}
     by_name = {p.name: p for p in provinces()}
-    last_place: dict[str, tuple[int, float]] = {}
+    chain: tuple[str, int, float] = ("", -100, 0.0)  # (province, end, weight counted) of the last address
+    named_otherwise: set[str] = set()
     for start, end, province, weight, how in mentions:
         if weight <= 0:
             continue
+        if how != "commune":
+            named_otherwise.add(province.name)
         name = province.name
-        if how == "province" and name in last_place and start - last_place[name][0] <= 25:
-            # "huyện Thạch Thất, Hà Nội": a place and its own province are one mention.
-            weight = max(0.0, weight - last_place[name][1])
-        elif how != "province":
-            last_place[name] = (end, weight)
+        if name == chain[0] and start - chain[1] <= 25 and _ADDRESS_GAP.fullmatch(text, chain[1], start):
+            # "xã Tam Lộc, huyện Phú Ninh, tỉnh Quảng Nam": one address is one mention, at its strongest part.
+            weight, counted = max(0.0, weight - chain[2]), max(weight, chain[2])
+        else:
+            counted = weight
+        chain = (name, end, counted)
         score[name] += weight
         count[name] += 1
         first.setdefault(name, start)
         surface.setdefault(name, text[start:end])
+    # Commune names are many and the official list older than some renamings: a province known from communes
+    # alone counts only when the text names no province or district at all.
+    if named_otherwise:
+        for name in [n for n in score if n not in named_otherwise]:
+            del score[name]
     # The publisher and the dateline are priors, used when the text names no province.
     if not score:
         for prior in (lookup(source_province), dateline_province(dateline)):

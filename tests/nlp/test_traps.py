@@ -92,6 +92,16 @@ def test_districts_identify_provinces() -> None:
     assert provinces("Các em học sinh ở quận 12 và huyện Châu Thành.") == ["Hồ Chí Minh"]  # Châu Thành: 6 provinces
 
 
+def test_communes_and_addresses() -> None:
+    assert provinces("Bà con bản Huồi Cọ, xã Nhôn Mai phát triển kinh tế.") == ["Nghệ An"]  # the commune alone
+    # A commune is only a fallback: next to a named province it adds nothing ("xã Đông Xá" is in two lists).
+    assert provinces("Tỉnh Quảng Ninh đấu giá đất; ông P. trú tại xã Đông Xá làm hồ sơ.") == ["Quảng Ninh"]
+    # One address ("xã …, huyện …, tỉnh …") is one mention: it does not outweigh the place the story is set in.
+    main, _, _ = detect_provinces("Tại TP Đà Lạt, tỉnh Lâm Đồng, hội nghị tuyên dương bà Hải (xã Tam Lộc, "
+                                  "huyện Phú Ninh, tỉnh Quảng Nam) và mái ấm ở TP Bảo Lộc, Lâm Đồng.")
+    assert main == "Lâm Đồng"
+
+
 def test_person_names_holding_a_province() -> None:
     text = ("Ông Nguyễn Gia Thái Bình, Phó chủ tịch UBND quận Bình Tân, và Phó Thủ tướng Trương Hòa Bình; "
             "cựu học sinh Trường THPT Nguyễn Thái Bình; đối tượng Trần Hải Dương.")
