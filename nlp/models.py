@@ -138,6 +138,8 @@ _NUMBERED = re.compile(rf"(\d+\s+[{_LOW}]+(?:\s+\d+\s+[{_LOW}]+)*)")
 _NUMBERED_SLOGAN = re.compile(rf"\d+\s+[{_LOW}]+(?:\s+[{_LOW}]+)?(?:\s*[,;-]?\s*\d+\s+[{_LOW}]+(?:\s+[{_LOW}]+)?)*")
 # A lowercase name followed by its own acronym: "phong trào thi đua quyết thắng (TĐQT)".
 _ACRONYM = re.compile(rf"((?:[{_LOW}]+ ){{1,9}}?[{_LOW}]+) ?\( ?([A-ZĐ]{{2,8}}) ?\)")
+# A quote followed by what it is: "“tâm trong, trí sáng, hoài bão lớn” - tiêu chí của thanh niên", "“…” là phương châm".
+_NAMED_AFTER = re.compile(r"\s*(?:-|–|,)?\s*(?:là|chính là)?\s*(?:tiêu chí|phương châm|khẩu hiệu|phong trào|mô hình)\b")
 _CODE = re.compile(r"[A-Z]+-?\d+[A-Z\d]*")  # "MH370": an aircraft, not a model
 
 
@@ -297,6 +299,8 @@ def extract_models(text: str) -> list[Entity]:
         if head and head.group(1).lower() in lex.unquoted and len(inner) <= _MAX_NAME:
             found.append((q.start, inner, q.surface, head.group(1).lower()))
         elif _NUMBERED_SLOGAN.fullmatch(inner):
+            found.append((q.start, inner, q.surface, "khẩu hiệu"))
+        elif _NAMED_AFTER.match(text, q.end) and 2 <= len(inner) <= _MAX_NAME and _plausible(inner):
             found.append((q.start, inner, q.surface, "khẩu hiệu"))
     if lex.known_re is not None:
         for m in lex.known_re.finditer(text):

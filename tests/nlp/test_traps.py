@@ -52,6 +52,8 @@ def test_quoted_mottos_and_slogans() -> None:
     assert models('thực hiện chương trình thành phố “4 an”. Nhất là nội dung “5 xây, 3 chống” (trách nhiệm)') == [
         "4 an", "5 xây, 3 chống"]
     assert models('xây dựng đội ngũ thầy thuốc "vừa hồng, vừa chuyên"') == ["vừa hồng, vừa chuyên"]
+    assert models('thế hệ thanh niên có "tâm trong, trí sáng, hoài bão lớn"-tiêu chí của thanh niên') == [
+        "tâm trong, trí sáng, hoài bão lớn"]
 
 
 def test_clubs_journeys_and_acronyms() -> None:
