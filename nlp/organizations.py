@@ -58,22 +58,33 @@ def expand_abbreviations(text: str) -> str:
 
 
 _NATIONAL = ("Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương")
-_CAP_RUN_LOWER = re.compile(rf"((?:[A-Z{_UP}]\w* ){{2,}}[A-Z{_UP}]\w*) {_LOWER}$")
+_CAP_RUN_LOWER = re.compile(rf"((?:[A-Z{_UP}]\w* )+[A-Z{_UP}]\w*) {_LOWER}$")
+
+
+_COMMITTEE_PERSON = re.compile(
+    rf"(?:ủy|Ủy ban nhân dân(?: \w+)*?|Hội đồng nhân dân(?: \w+)*?) "
+    rf"((?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô)(?: [A-Z{_UP}]\w*){{1,3}})$"
+)
 
 
 def _trim(name: str) -> str:
-    """Cut what ran on past the organisation: a person after a national body ("Ban Bí thư Trần Quốc Vượng"),
-    the verb after a place name ("Công an TP Cam Ranh xác")."""
+    """Cut what ran on past the organisation: a person after a national body or a committee ("Ban Bí thư Trần
+    Quốc Vượng", "Đảng ủy Hoàng Ngọc Khanh"), the verb after a place name ("Công an TP Cam Ranh xác")."""
+    from nlp.gazetteer import districts, lookup
     from nlp.names import lexicon
 
     for head in _NATIONAL:
         rest = name[len(head):].split()
         if name.startswith(head) and rest and rest[0] in lexicon().surnames:
             return head
-    # A lowercase syllable after two or more capitalised words is the next word of the sentence.
+    # A lowercase syllable after three capitalised words, or after a place's name, is the next word of the
+    # sentence ("Tỉnh ủy Thái Bình họp"); after one capitalised word it is part of the name ("Sở Tài nguyên").
     m = _CAP_RUN_LOWER.search(name)
+    if m is not None and (len(m.group(1).split()) >= 3 or lookup(m.group(1)) or m.group(1) in districts()):
+        name = name[:m.end(1)]
+    m = _COMMITTEE_PERSON.search(name)
     if m:
-        return name[:m.end(1)]
+        return name[:m.start(1)].rstrip()
     return name
 
 

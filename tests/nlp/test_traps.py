@@ -142,6 +142,8 @@ def test_organisation_names_end_where_they_end() -> None:
             "Thành ủy TP.HCM và Bộ GD-ĐT phối hợp; Bộ GD&ĐT ban hành.")
     got = [o.name for o in extract_organizations(text)]
     assert got == ["Bộ Giáo dục và Đào tạo", "Ban Bí thư", "Công an TP Cam Ranh", "Thành ủy TP.HCM"]
+    got = [o.name for o in extract_organizations("Bí thư Đảng ủy Hoàng Ngọc Khanh khẳng định. Tỉnh ủy Thái Bình họp.")]
+    assert got == ["Tỉnh ủy Thái Bình"]
 
 
 # Documents
