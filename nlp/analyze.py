@@ -10,7 +10,7 @@ from crawler.article import Article, clean_text
 from nlp.enrich import enrich
 from nlp.normalize import normalize
 from nlp.page import split_page
-from nlp.provinces import province_in_ascii
+from nlp.provinces import UNKNOWN_PROVINCE, province_in_ascii
 
 __all__ = ["AnalyzeError", "analyze_file", "analyze_text", "MAX_BYTES"]
 
@@ -98,8 +98,9 @@ def analyze_text(text: str, *, name: str = "<text>", html: bool = False) -> dict
         "file": path.name,
         "title": page_title,
         "published": published,
-        "province": e.province,
-        "province_2025": e.province_2025,
+        # An article that names no province says so: a value users can count and filter.
+        "province": e.province or UNKNOWN_PROVINCE,
+        "province_2025": e.province_2025 or UNKNOWN_PROVINCE,
         "provinces": [p.name for p in e.provinces],
         "models": [m.name for m in e.models],
         "persons": [p.name for p in e.persons],

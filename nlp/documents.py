@@ -12,7 +12,7 @@ from collections import Counter
 from crawler.article import Entity
 from nlp.normalize import normalize
 
-__all__ = ["extract_documents", "canonical_document"]
+__all__ = ["extract_documents", "canonical_document", "compact_codes"]
 
 _KINDS = {
     "chỉ thị": ("Chỉ thị", "CT"),
@@ -41,12 +41,29 @@ _NATIONAL_DEFAULT = {("CT", "05"), ("CT", "03"), ("KL", "01"), ("QĐ", "101"), (
 _KIND_RE = "|".join(sorted((k[0].upper() + k[1:] for k in _KINDS), key=len, reverse=True))
 _DOC_RE = re.compile(
     rf"\b({_KIND_RE}|{'|'.join(_KINDS)})\s+(?:số\s+)?(\d{{1,4}})"
-    r"(?:\s*([-/])\s*((?:[A-ZĐ][A-Za-zĐđ]*)(?:[-/][A-ZĐa-z][A-Za-zĐđ]*)*))?"
+    r"(?:\s*([-/])\s*((?:[A-ZĐ][A-Za-zĐđƯư]*)(?:[-/][A-ZĐa-z][A-Za-zĐđƯư]*)*))?"
 )
+# A document code written with spaces, as in word-segmented text: "05 / CT - TTg", "05- CT/TW".
+_SPACED_CODE = re.compile(
+    r"(?<![\w.])(\d{1,4})\s*([-/])\s*([A-ZĐ][A-ZĐa-z]{0,4})\s*([-/])\s*([A-ZĐƯ][A-Za-zĐđƯư]{0,6})\b"
+)
+# Spellings of an issuer's code that mean the same one: the Party's Central Committee is "TW".
+_SUFFIX_SPELLING = {"TƯ": "TW", "T.Ư": "TW", "Tw": "TW"}
 _NQTW_RE = re.compile(
     r"\bNghị quyết\s+(?:Hội nghị\s+)?(?:lần thứ\s+)?(?:Trung ương|TW|TƯ|T\.Ư)\s*(\d{1,2})"
     r"\s*(?:\(?\s*(?:khóa|Khóa)\s+([XVI]+)\s*\)?)?"
 )
+
+
+def compact_codes(text: str) -> str:
+    """Document codes written with spaces joined up.
+
+    >>> compact_codes("Chỉ thị số 05 / CT - TTg và Chỉ thị 05- CT/TW")
+    'Chỉ thị số 05/CT-TTg và Chỉ thị 05-CT/TW'
+    """
+    if "/" not in text:
+        return text
+    return _SPACED_CODE.sub(r"\1\2\3\4\5", text)
 
 
 def canonical_document(kind: str, number: str, sep: str | None = None, suffix: str | None = None,
@@ -59,7 +76,11 @@ def canonical_document(kind: str, number: str, sep: str | None = None, suffix: s
     title, abbr = _KINDS[kind.lower()]
     number = number.lstrip("0").rjust(2, "0")
     if suffix and sep:
-        return f"{title} {number}{sep}{suffix.strip()}"
+        suffix = suffix.strip()
+        head, slash, tail = suffix.partition("/")
+        if slash:
+            suffix = f"{head}/{_SUFFIX_SPELLING.get(tail, tail)}"
+        return f"{title} {number}{sep}{suffix}"
     if issuer:
         if issuer == "TTg" or issuer == "CP" or issuer == "UBND":
             return f"{title} {number}/{abbr}-{issuer}"
@@ -75,7 +96,7 @@ def extract_documents(text: str) -> list[Entity]:
     >>> [d.name for d in extract_documents("Chỉ thị 05/CT-TTg của Thủ tướng về an toàn giao thông")]
     ['Chỉ thị 05/CT-TTg']
     """
-    text = normalize(text)
+    text = compact_codes(normalize(text))
     found: list[tuple[int, str, str, str]] = []  # (position, canonical, surface, kind)
     explicit: dict[tuple[str, str], str] = {}
     pending: list[tuple[int, str, str, str, str]] = []
@@ -88,6 +109,9 @@ def extract_documents(text: str) -> list[Entity]:
         kind, number, sep, suffix = m.group(1), m.group(2), m.group(3), m.group(4)
         title, abbr = _KINDS[kind.lower()]
         num = number.lstrip("0").rjust(2, "0")
+        if suffix and sep == "-" and suffix == abbr:
+            # "Chỉ thị 05-CT" with the issuer left off: the same document as "05-CT/TW" (one facet value).
+            suffix = None
         if suffix and sep:
             name = canonical_document(kind, number, sep, suffix)
             explicit.setdefault((abbr, num), name)

@@ -21,7 +21,7 @@ from nlp.themes import detect_themes
 __all__ = ["NLP_VERSION", "enrich", "enrich_many"]
 
 #: Bump when any rule or data file changes the output: archived enrichments of another version are redone.
-NLP_VERSION = "nlp-1"
+NLP_VERSION = "nlp-2"
 
 
 def enrich(article: Article, *, words: str | None = None) -> Article:

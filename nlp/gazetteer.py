@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from nlp._data import DataError, load_csv
 from nlp.normalize import fold, normalize
 
-__all__ = ["Province", "provinces", "provinces_2025", "places", "datelines", "lookup", "to_2025",
-           "all_provinces", "all_provinces_2025"]
+__all__ = ["Province", "provinces", "provinces_2025", "places", "districts", "communes", "datelines", "lookup",
+           "to_2025", "all_provinces", "all_provinces_2025"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,45 @@ def places() -> dict[str, tuple[Province, bool]]:
         if p is None:
             raise DataError(f"nlp/data/places.csv: {row['name']!r}: unknown province {row['province']!r}")
         out[normalize(row["name"])] = (p, row["bare"] == "1")
+    return out
+
+
+@functools.cache
+def districts() -> dict[str, Province]:
+    """District name (as written after "huyện"/"quận"/"thị xã"/"thành phố") → its province, for the names
+    that only one province uses (nlp/data/districts.csv, the official pre-2025 list).
+
+    >>> districts()["Tương Dương"].name, "Châu Thành" in districts(), districts()["12"].name
+    ('Nghệ An', False, 'Hồ Chí Minh')
+    """
+    by_code = {p.code: p for p in provinces()}
+    owners: dict[str, set[str]] = {}
+    for row in load_csv("districts.csv", ("province", "type", "name")):
+        if row["province"] not in by_code:
+            raise DataError(f"nlp/data/districts.csv: {row['name']!r}: unknown province code {row['province']!r}")
+        owners.setdefault(normalize(row["name"]), set()).add(row["province"])
+    return {name: by_code[next(iter(codes))] for name, codes in owners.items() if len(codes) == 1}
+
+
+@functools.cache
+def communes() -> dict[str, Province]:
+    """Commune/ward name (as written after "xã"/"phường"/"thị trấn") → its province, for names only one
+    province uses (nlp/data/communes.csv) and that name no province or district of another province.
+
+    >>> communes()["Nhôn Mai"].name
+    'Nghệ An'
+    """
+    by_code = {p.code: p for p in provinces()}
+    province_names = {p.name for p in provinces()}
+    out: dict[str, Province] = {}
+    for row in load_csv("communes.csv", ("province", "name")):
+        if row["province"] not in by_code:
+            raise DataError(f"nlp/data/communes.csv: {row['name']!r}: unknown province code {row['province']!r}")
+        name = normalize(row["name"])
+        p = by_code[row["province"]]
+        other = districts().get(name)
+        if name not in province_names and (other is None or other == p):
+            out[name] = p
     return out
 
 

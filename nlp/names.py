@@ -18,6 +18,10 @@ class NameLexicon:
     not_persons: frozenset[str]
     honorifics: tuple[str, ...]
     positions: tuple[str, ...]
+    weak_surnames: frozenset[str]
+    namesakes: frozenset[str]
+    countries: tuple[str, ...]
+    org_surnames: frozenset[str]
 
 
 @functools.cache
@@ -37,5 +41,7 @@ def lexicon() -> NameLexicon:
                 raise ValueError(f"{where}: key {key!r} holds a non-string or empty entry {v!r}")
         return tuple(normalize(v) for v in values)
 
-    return NameLexicon(frozenset(words("surnames")), frozenset(words("middle")),
-                       frozenset(words("not_persons")), words("honorifics"), words("positions"))
+    weak = frozenset(words("weak_surnames"))
+    return NameLexicon(frozenset(words("surnames")) | weak, frozenset(words("middle")),
+                       frozenset(words("not_persons")), words("honorifics"), words("positions"), weak,
+                       frozenset(words("namesakes")), words("countries"), frozenset(words("org_surnames")))

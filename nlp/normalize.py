@@ -59,8 +59,16 @@ _PUNCT_TABLE = str.maketrans(
         "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
         "\u3000": " ", "\t": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n",
         "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
+        # Look-alikes of Vietnamese letters from bad encodings and copy-paste: Icelandic eth and African D.
+        "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ",
     }
 )
+# Cyrillic letters that look like Latin ones, replaced inside words that also hold Latin letters
+# ("Hà Nộі" with a Cyrillic і); a word wholly in Cyrillic is Russian and stays.
+_CYRILLIC_LOOKALIKE = str.maketrans("аеорсхуіјАВЕКМНОРСТХІЈ", "aeopcxyijABEKMHOPCTXIJ")
+_MIXED_CYRILLIC = re.compile(r"\w*[\u0400-\u04ff]\w*")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 # re.sub over the (few) characters to replace beats str.translate's per-character dict lookups.
 _PUNCT_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT_TABLE) + "]")
 _SPACES_RE = re.compile(r" {2,}")
@@ -105,10 +113,19 @@ def _normalize_cached(text: str) -> str:
     return _normalize(text)
 
 
+def _latin_lookalikes(m: re.Match[str]) -> str:
+    word = m.group()
+    if not _LATIN.search(word):
+        return word
+    return word.translate(_CYRILLIC_LOOKALIKE)
+
+
 def _normalize(text: str) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = _nfc(text)
+        if _CYRILLIC.search(text):
+            text = _MIXED_CYRILLIC.sub(_latin_lookalikes, text)
         text = fix_tone_placement(_PUNCT_RE.sub(_punct, text))
     elif "\t" in text or "\r" in text:
         text = text.translate(_PUNCT_TABLE)

@@ -10,18 +10,14 @@ from nlp.normalize import normalize
 
 __all__ = ["extract_organizations"]
 
-# Abbreviations expanded so that "UBND tỉnh" and "Ủy ban nhân dân tỉnh" are one facet value.
-_EXPAND = (
-    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
-    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
-    (re.compile(r"\bBTV\b"), "Ban Thường vụ"),
-    (re.compile(r"\bBCH\b"), "Ban Chấp hành"),
-    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
-    (re.compile(r"\bUBKT\b"), "Ủy ban Kiểm tra"),
-    (re.compile(r"\bCCQ\b"), "các cơ quan"),
-    (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
-    (re.compile(r"\bTƯ\b|\bT\.Ư\b"), "Trung ương"),
-)
+# Abbreviations expanded so that "UBND tỉnh" and "Ủy ban nhân dân tỉnh" are one facet value (one pass over the
+# text: this runs on every article).
+_EXPANSIONS = {
+    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "BTV": "Ban Thường vụ", "BCH": "Ban Chấp hành",
+    "MTTQ": "Mặt trận Tổ quốc", "UBKT": "Ủy ban Kiểm tra", "CCQ": "các cơ quan", "LHPN": "Liên hiệp Phụ nữ",
+    "TƯ": "Trung ương", "T.Ư": "Trung ương",
+}
+_ABBREVIATION = re.compile(r"\b(?:UBND|HĐND|BTV|BCH|MTTQ|UBKT|CCQ|LHPN|TƯ|T\.Ư|GDĐT|GD\s?(?:-|&|và)\s?ĐT)\b")
 _HEADS = (
     "Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương", "Ban Tuyên giáo", "Ban Tổ chức", "Ban Dân vận",
     "Ban Thường vụ", "Ủy ban Kiểm tra", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy Khối", "Đảng ủy", "Đảng bộ",
@@ -30,14 +26,17 @@ _HEADS = (
     "Liên đoàn Lao động", "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh", "Học viện",
     "Trường Đại học", "Bệnh viện", "Chi bộ", "Báo", "Đài Phát thanh và Truyền hình",
 )
-_LOWER = r"[a-zđ\u00E0-\u00FF\u0103\u0129\u0169\u01A1\u01B0\u1EA1-\u1EF9]+"
-# One capitalised word of a name, optionally with one lowercase syllable ("Tài nguyên", "Môi trường").
-_CAP = rf"[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: {_LOWER}(?![\w]))?"
+_UP = "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
+_LO = "".join(c for c in map(chr, range(0xDF, 0x1EFA)) if c.islower() and c.isalpha())
+_LOWER = rf"[a-z{_LO}]+"
+# One capitalised word of a name ("Bộ GD-ĐT", "TP.HCM" kept whole), optionally with one lowercase syllable
+# ("Tài nguyên", "Môi trường").
+_CAP = rf"[A-Z{_UP}](?:\w|[-&.](?=[A-Z{_UP}]))*(?: (?!(?:và|của|tại|với)\b){_LOWER}(?![\w]))?"
 _HEAD_ALT = "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True))
 _ORG_RE = re.compile(
     rf"(?<![\w])(?:{_HEAD_ALT})"
     # "và" joins two parts of one name ("Tài nguyên và Môi trường"), not two organisations.
-    rf"(?: (?:[A-ZĐ]{{2,}}|{_CAP}|và(?! (?:{_HEAD_ALT}))|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
+    rf"(?: (?:{_CAP}|[A-ZĐ]{{2,}}|và(?! (?:{_HEAD_ALT}))|các|cơ quan|nhân dân|nhà nước|xã hội|hành chính công)){{0,6}}"
     r"(?: (?:tỉnh|huyện|thành phố|xã|phường)(?: " + _CAP + r"){0,3})?"
 )
 # A head alone is not a name ("Sở", "Ban", "Hội"); these may stand alone.
@@ -52,12 +51,41 @@ _TRAILING = re.compile(r"(?: (?:và|các|cơ quan|có|đã|với|vẫn|là|đư�
 def expand_abbreviations(text: str) -> str:
     """Spell out the usual administrative abbreviations.
 
-    >>> expand_abbreviations("Văn phòng UBND tỉnh")
-    'Văn phòng Ủy ban nhân dân tỉnh'
+    >>> expand_abbreviations("Văn phòng UBND tỉnh, Bộ GD-ĐT")
+    'Văn phòng Ủy ban nhân dân tỉnh, Bộ Giáo dục và Đào tạo'
     """
-    for rx, full in _EXPAND:
-        text = rx.sub(full, text)
-    return text
+    return _ABBREVIATION.sub(lambda m: _EXPANSIONS.get(m.group(0), "Giáo dục và Đào tạo"), text)
+
+
+_NATIONAL = ("Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương")
+_CAP_RUN_LOWER = re.compile(rf"((?:[A-Z{_UP}]\w* )+[A-Z{_UP}]\w*) {_LOWER}$")
+
+
+_COMMITTEE_PERSON = re.compile(
+    rf"(?:ủy|Ủy ban nhân dân(?: \w+)*?|Hội đồng nhân dân(?: \w+)*?) "
+    rf"((?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô)(?: [A-Z{_UP}]\w*){{1,3}})$"
+)
+
+
+def _trim(name: str) -> str:
+    """Cut what ran on past the organisation: a person after a national body or a committee ("Ban Bí thư Trần
+    Quốc Vượng", "Đảng ủy Hoàng Ngọc Khanh"), the verb after a place name ("Công an TP Cam Ranh xác")."""
+    from nlp.gazetteer import districts, lookup
+    from nlp.names import lexicon
+
+    for head in _NATIONAL:
+        rest = name[len(head):].split()
+        if name.startswith(head) and rest and rest[0] in lexicon().surnames:
+            return head
+    # A lowercase syllable after three capitalised words, or after a place's name, is the next word of the
+    # sentence ("Tỉnh ủy Thái Bình họp"); after one capitalised word it is part of the name ("Sở Tài nguyên").
+    m = _CAP_RUN_LOWER.search(name)
+    if m is not None and (len(m.group(1).split()) >= 3 or lookup(m.group(1)) or m.group(1) in districts()):
+        name = name[:m.end(1)]
+    m = _COMMITTEE_PERSON.search(name)
+    if m:
+        return name[:m.start(1)].rstrip()
+    return name
 
 
 def extract_organizations(text: str) -> list[Entity]:
@@ -70,8 +98,7 @@ def extract_organizations(text: str) -> list[Entity]:
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for m in _ORG_RE.finditer(text):
-        name = m.group(0).strip()
-        name = _TRAILING.sub("", name)
+        name = _trim(_TRAILING.sub("", m.group(0).strip()))
         if name in _HEADS and name not in _ALONE_OK:
             continue
         if len(name.split()) < 2:

@@ -26,6 +26,12 @@ _BYLINE = re.compile(
     rf"^(?:(?:Bài(?:,| và)? ảnh|Bài|Tin|Tin, ảnh|Ảnh|Theo|Nhóm PV)\s*:?\s*)?{_CAP_WORD}(?: {_CAP_WORD}){{0,4}}"
     r"(?:\s*\([^)]{1,30}\))?$"
 )
+# Head lines that are not the title: photo captions and credits, "follow us" and app/newsletter prompts.
+_NOT_TITLE = re.compile(
+    r"(?:^|[\s(])Ảnh\s*:|^Ảnh minh họa|^\(?Nguồn\s*:|Theo dõi (?:chúng tôi|trên|Báo|báo)|Follow|Fanpage|Zalo|"
+    r"Tải ứng dụng|Đăng ký nhận tin|Đọc thêm|Nghe đọc bài|Chia sẻ",
+    re.IGNORECASE,
+)
 _DATELINE = re.compile(r"^\(?([A-ZĐ][A-ZĐa-z.]{1,7})\)?\s*-\s+(?=\S)")
 
 
@@ -87,6 +93,9 @@ def split_page(text: str) -> Page:
             published = d
     for ln in reversed(head):
         if _date(ln) and len(ln) < 60 or _FURNITURE.search(ln) or len(ln) < 8:
+            continue
+        # A byline ("Minh Vũ", "Bài, ảnh: Thái Bình"), a caption or a "follow us" line sits next to the title.
+        if _NOT_TITLE.search(ln) or (_is_byline(ln) and ln is not head[0]):
             continue
         title = ln
         break

@@ -18,7 +18,9 @@ from nlp.gazetteer import (
     Province,
     all_provinces,
     all_provinces_2025,
+    communes,
     datelines,
+    districts,
     lookup,
     places,
     provinces,
@@ -27,8 +29,11 @@ from nlp.gazetteer import (
 from nlp.names import lexicon
 from nlp.normalize import fold, normalize
 
-__all__ = ["detect_provinces", "to_2025", "all_provinces", "all_provinces_2025", "lookup",
+__all__ = ["UNKNOWN_PROVINCE", "detect_provinces", "to_2025", "all_provinces", "all_provinces_2025", "lookup",
            "province_in_ascii"]
+
+#: What an article that names no province (and has no publisher prior) is filed under.
+UNKNOWN_PROVINCE = "Không rõ"
 
 _L = r"a-zA-Z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _UPPER = re.compile(r"[A-ZĐ\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
@@ -47,6 +52,14 @@ _BLOCK_BEFORE = re.compile(
     r"Nhà hát|nhà hát|Khách sạn|khách sạn|Công viên|công viên|Quảng trường|quảng trường|Cung|Rạp|"
     r"rạp|Sân vận động|sân vận động|Công ty|công ty|Tập đoàn|Ngân hàng|Hợp tác xã|HTX|Giải|giải|"
     r"chiến thắng|Chiến thắng|chiến dịch|Chiến dịch|nhãn hiệu|thương hiệu|giống)\s*$"
+)
+# A credit line ("Theo Báo Thừa Thiên Huế", "Nguồn: Cổng TTĐT Nghệ An") names the source, not the subject.
+_CREDIT_BEFORE = re.compile(r"(?:^|\n|[.(]\s*)(?:Theo|Nguồn\s*:?|Ảnh\s*:?)\s+(?:\S+\s+){0,4}$")
+# A person's position ("Bí thư Thành ủy Hà Nội", "Chủ tịch UBND tỉnh …") introduces an attendee: weak evidence.
+_POSITION_BEFORE = re.compile(
+    r"\b(?:Bí thư|Chủ tịch|Giám đốc|Trưởng ban|Ủy viên|Tư lệnh|Chính ủy|Trưởng|Đại biểu)\s+"
+    r"(?:(?:Ban Thường vụ|Đảng ủy|Tỉnh ủy|Thành ủy|UBND|HĐND|Ủy ban nhân dân|Công an|Sở|Đoàn ĐBQH)\s+)*"
+    r"(?:tỉnh|thành phố|TP\.?)?\s*$"
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:huyện|Huyện|thị xã|Thị xã|thành phố|Thành phố|TP\.?|quận|Quận|Huyện ủy|Thành ủy|Thị ủy)\s*$"
@@ -69,17 +82,28 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[Province, str]]]:
 
 
 def _person_before(left: str) -> bool:
-    """Is the word right before the match part of a person's name ("Trương Hòa Bình")?"""
-    m = re.search(rf"([{_L}]+)\s$", left)
-    if not m:
+    """Is the match the end of a person's name ("Trương Hòa Bình", "Nguyễn Gia Thái Bình")?
+
+    Name grammar: the capitalised run right before it starts with a family name, or is one middle name.
+    """
+    if not left.endswith(" "):
         return False
-    word = m.group(1)
+    run: list[str] = []
+    for word in reversed(left.split(" ")[:-1][-3:]):
+        if not word or not word[0].isupper() or not word.replace("'", "").isalpha():
+            break
+        run.insert(0, word)
+    if not run:
+        return False
     lex = lexicon()
-    return word in lex.surnames or word in lex.middle
+    # "Trường THPT Nguyễn Thái Bình": a family name anywhere in the run starts a name.
+    return any(w in lex.surnames for w in run) or (len(run) == 1 and run[0] in lex.middle)
 
 
 def _weigh(text: str, start: int, end: int, province: Province, how: str) -> float:
     left = text[max(0, start - 40):start]
+    if _CREDIT_BEFORE.search(left):
+        return 0.0
     right = text[end:end + 3]
     # A following capitalised word means the match is the head of a longer name ("Hòa Bình Phước").
     continues = bool(re.match(r" [A-ZĐ\u00C0-\u00DE\u1E00-\u1EFF]", right)) and not re.match(r" [A-Z]{2,}", right)
@@ -90,7 +114,7 @@ def _weigh(text: str, start: int, end: int, province: Province, how: str) -> flo
             return 1.0
         return 0.0
     if _STRONG_BEFORE.search(left):
-        return 2.0
+        return 0.5 if _POSITION_BEFORE.search(text[max(0, start - 70):start]) else 2.0
     if _BLOCK_BEFORE.search(left) or continues or _person_before(left):
         return 0.0
     # Ambiguous bare names are half-weight: "Hòa Bình" is also peace, "Thái Bình" a person.
@@ -121,10 +145,71 @@ def province_in_ascii(text: str) -> str | None:
     return best[1] if best else None
 
 
+# A district named after its unit word: "huyện Tương Dương", "Q. 12", "TX. Chí Linh".
+_DISTRICT_RE = re.compile(
+    r"(?<![\w.])(?:huyện|Huyện|quận|Quận|Q\.|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
+    r"(\d{1,2}(?!\d)|[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+)
+# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa" (not the "xã" of "thị xã").
+_COMMUNE_RE = re.compile(
+    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.)\s+"
+    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+)
+# What separates the parts of one address: "xã A, huyện B, tỉnh C", "TP Vinh ( Nghệ An )" — not "và".
+_ADDRESS_GAP = re.compile(r"[\s,(–-]*(?:(?:huyện|quận|thị xã|thành phố|TP\.?|tỉnh|Tỉnh)\s*)?")
+# A line that is a menu of provinces (a site's navigation) says nothing about the article.
+_MENU_MIN = 4  # distinct provinces on the line
+
+
+def _district_mentions(text: str) -> list[tuple[int, int, Province, str]]:
+    known = districts()
+    curated = places()
+    out = []
+    named = communes()
+    for m in _COMMUNE_RE.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name in named:
+                out.append((m.start(1), m.start(1) + len(name), named[name], "commune"))
+                break
+    for m in _DISTRICT_RE.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):  # the longest run that is a district
+            name = " ".join(words[:n])
+            if name in known and name not in curated:
+                if lookup(name) is None or n < len(words):  # "thành phố Hà Tĩnh": the province pass has it
+                    out.append((m.start(1), m.start(1) + len(name), known[name], "place"))
+                break
+    return out
+
+
+def _menu_lines(text: str, matches: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """Spans of lines made of province names only (a navigation menu), from the matches over TEXT."""
+    by_line: dict[int, list[re.Match[str]]] = {}
+    for m in matches:
+        by_line.setdefault(text.rfind("\n", 0, m.start()), []).append(m)
+    spans = []
+    for nl, found in by_line.items():
+        if len({m.group(0) for m in found}) < _MENU_MIN:
+            continue
+        end = text.find("\n", nl + 1)
+        end = len(text) if end < 0 else end
+        line = text[nl + 1:end]
+        named = sum(sum(c.isalpha() for c in m.group(0)) for m in found)
+        if sum(c.isalpha() for c in line) - named <= 0.3 * sum(c.isalpha() for c in line):
+            spans.append((nl + 1, end))
+    return spans
+
+
 def detect_provinces(
     text: str, source_province: str | None = None, dateline: str | None = None
 ) -> tuple[str | None, str | None, list[Entity]]:
     """(main province, its 2025 province, every province mentioned with counts), strongest first.
+
+    The main province is the one the article is set in: it needs two mentions' worth of evidence and must
+    outweigh all the others together by half again (a national story or one spread over several provinces
+    has none).
 
     >>> main, main_2025, found = detect_provinces("Đảng bộ tỉnh Yên Bái phát động phong trào thi đua.")
     >>> main, main_2025, [e.name for e in found]
@@ -132,27 +217,62 @@ def detect_provinces(
     """
     text = normalize(text)
     pattern, forms = _matcher()
+    matches = list(pattern.finditer(text))
+    menus = _menu_lines(text, matches)
+    mentions: list[tuple[int, int, Province, float, str]] = []
+    for m in matches:
+        if any(a <= m.start() < b for a, b in menus):
+            continue
+        province, how = forms[m.group(0)]
+        mentions.append((m.start(), m.end(), province, _weigh(text, m.start(), m.end(), province, how), how))
+    for start, end, province, how in _district_mentions(text):
+        if not any(a <= start < b for a, b in menus):
+            mentions.append((start, end, province, 1.0, how))
+    mentions.sort(key=lambda x: x[0])
+    # "xã Trung Hóa, huyện Kiên Lương": a commune followed by a district or province of another province is
+    # another commune of the same name (the official list is older than some renamings): the district decides.
+    for i, (start, end, province, _weight, how) in enumerate(mentions):
+        nxt = next((x for x in mentions[i + 1:] if x[3] > 0), None)
+        if how == "commune" and nxt is not None and nxt[0] - end <= 40 and nxt[2] != province:
+            mentions[i] = (start, end, province, 0.0, how)
     score: Counter[str] = Counter()
     count: Counter[str] = Counter()
     first: dict[str, int] = {}
     surface: dict[str, str] = {}
     by_name = {p.name: p for p in provinces()}
-    for m in pattern.finditer(text):
-        province, how = forms[m.group(0)]
-        weight = _weigh(text, m.start(), m.end(), province, how)
+    chain: tuple[str, int, float] = ("", -100, 0.0)  # (province, end, weight counted) of the last address
+    named_otherwise: set[str] = set()
+    for start, end, province, weight, how in mentions:
         if weight <= 0:
             continue
-        score[province.name] += weight
-        count[province.name] += 1
-        first.setdefault(province.name, m.start())
-        surface.setdefault(province.name, m.group(0))
-    # The publisher and the dateline are strong priors: local papers rarely name their own province.
-    for prior in (lookup(source_province), dateline_province(dateline)):
-        if prior is not None:
-            score[prior.name] += 3.0
-            first.setdefault(prior.name, -1)
+        if how != "commune":
+            named_otherwise.add(province.name)
+        name = province.name
+        if name == chain[0] and start - chain[1] <= 25 and _ADDRESS_GAP.fullmatch(text, chain[1], start):
+            # "xã Tam Lộc, huyện Phú Ninh, tỉnh Quảng Nam": one address is one mention, at its strongest part.
+            weight, counted = max(0.0, weight - chain[2]), max(weight, chain[2])
+        else:
+            counted = weight
+        chain = (name, end, counted)
+        score[name] += weight
+        count[name] += 1
+        first.setdefault(name, start)
+        surface.setdefault(name, text[start:end])
+    # Commune names are many and the official list older than some renamings: a province known from communes
+    # alone counts only when the text names no province or district at all.
+    if named_otherwise:
+        for name in [n for n in score if n not in named_otherwise]:
+            del score[name]
+    # The publisher and the dateline are priors, used when the text names no province.
+    if not score:
+        for prior in (lookup(source_province), dateline_province(dateline)):
+            if prior is not None:
+                score[prior.name] += 3.0
+                first.setdefault(prior.name, -1)
     ranked = sorted(score, key=lambda n: (-score[n], first.get(n, 0)))
-    main = ranked[0] if ranked and score[ranked[0]] >= 1.0 else None
+    main = None
+    if ranked and score[ranked[0]] >= 2.0 and score[ranked[0]] >= 1.5 * sum(score[n] for n in ranked[1:]):
+        main = ranked[0]
     entities = [
         Entity(name=n, count=count[n], surface=surface.get(n, n), kind=by_name[n].kind, key=by_name[n].code)
         for n in ranked

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from crawler.article import Entity
+from nlp.documents import compact_codes
 from nlp.normalize import fold
 
 __all__ = ["TOPIC_THRESHOLD", "relevance", "topic_evidence", "topic_reasons"]
@@ -19,25 +20,50 @@ __all__ = ["TOPIC_THRESHOLD", "relevance", "topic_evidence", "topic_reasons"]
 #: calibration: indexes need no rebuild (the index stores the score, the threshold is applied at search).
 TOPIC_THRESHOLD = 0.05
 
+_HCM = r"(?:ho chi minh|hcm)"  # "phong cách HCM" abbreviates the person
 # (folded pattern, weight). Explicit references and the full phrase weigh most; "làm theo Bác" is a
 # real but weaker signal; the related campaigns (2006 campaign, Chỉ thị 03, Kết luận 01) in between.
 _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p), w)
     for p, w in (
         (r"05-ct/tw", 3.0),
-        (r"hoc tap va lam theo tu tuong,? dao duc,? phong cach ho chi minh", 2.5),
-        (r"lam theo tu tuong,? dao duc,? phong cach ho chi minh", 2.0),
-        (r"lam theo tam guong dao duc ho chi minh", 2.0),
+        (rf"hoc tap,? va lam theo tu tuong,? dao duc,? phong cach {_HCM}", 2.5),
+        (rf"lam theo tu tuong,? dao duc,? phong cach {_HCM}", 2.0),
+        (rf"lam theo tam guong dao duc,? (?:phong cach )?{_HCM}", 2.0),
         (r"cuoc van dong hoc tap va lam theo", 1.5),
         (r"03-ct/tw|01-kl/tw|ket luan (so )?01", 1.5),
+        # Following Bác's example, however worded: "học theo tấm gương Bác Hồ", "noi theo gương Bác".
+        (r"(?:hoc|lam|noi) theo (?:tam )?guong (?:sang )?(?:cua )?bac", 1.0),
+        # The Youth Union's congress and title of its exemplars under the campaign.
+        (r"thanh nien tien tien lam theo loi bac", 2.0),
         (r"(hoc|lam) theo (loi )?bac", 1.0),
+        # The campaign's national contest and honours of exemplars.
+        (r"tam guong binh di ma cao quy", 1.0),
         (r"hoc bac|noi guong bac|tam guong cua bac", 0.6),
-        (r"tu tuong,? dao duc,? phong cach ho chi minh", 0.8),
-        (r"phong cach ho chi minh", 0.4),
+        (rf"tu tuong,? dao duc,? phong cach {_HCM}", 0.8),
+        (rf"phong cach {_HCM}", 0.4),
     )
 )
 _CT05_BARE = re.compile(r"chi thi (so )?05(?![-/\d])")
 _CT05_OTHER = re.compile(r"05/ct-|05/2\d{3}/ct")
+# A phrase right after these is the title of a work ("ca khúc “Thanh niên làm theo lời Bác”"), not the campaign.
+_WORK_TITLE = re.compile(r"(?:ca khuc|bai hat|bai ca|giai dieu|ten bai|bai tho|cuon sach|bo phim)\W{0,3}(?:\w+ ){0,3}$")
+# Words of a complaint, investigation or trial: where they are dense, the story is the dispute and the
+# campaign is named in passing ("được biểu dương … trong học tập và làm theo" of an accused principal).
+_DISPUTE = re.compile(
+    r"\b(?:to cao|khieu nai|thanh tra|bi cao|bi can|xet xu|khoi to|truy to|vu an|dieu tra|tranh chap)\b"
+)
+_DISPUTE_DENSITY = 8.0  # such words per 1,000 words; reviews of Party work stay under 4
+
+
+def _count(rx: re.Pattern[str], text: str) -> tuple[int, str]:
+    """Matches of RX in TEXT outside work titles, and TEXT with every match blanked."""
+    n = found = 0
+    for m in rx.finditer(text):
+        found += 1
+        if not _WORK_TITLE.search(text[max(0, m.start() - 40):m.start()]):
+            n += 1
+    return n, rx.sub(" ", text) if found else text
 
 
 def topic_evidence(title: str, body: str, documents: Sequence[Entity] = ()) -> float:
@@ -80,23 +106,27 @@ def _phrase(rx: re.Pattern[str], original: str, folded: str, shown: str, current
 
 def _evidence(title: str, body: str, documents: Sequence[Entity]) -> list[tuple[str, float]]:
     """(matched phrase, weight) in the order `topic_evidence` adds them."""
-    head, text = fold(title), fold(body)
+    head, text = fold(compact_codes(title)), fold(compact_codes(body))
+    words = text.count(" ") + 1
+    dispute = len(_DISPUTE.findall(text)) * 1000 / words >= _DISPUTE_DENSITY
     # The same texts with matched spans blanked at equal length: positions still point into the article.
     head0, text0, shown_head, shown_text = head, text, head, text
     out: list[tuple[str, float]] = []
     for rx, weight in _SIGNALS:
-        n = len(rx.findall(text))
+        # Signals nest (the full phrase holds the shorter ones): count each span once.
+        n, blanked = _count(rx, text)
         if n:
-            phrase = _phrase(rx, body, text0, shown_text, text)
             # Repetition helps, with diminishing returns: the tenth mention adds little.
-            out.append((phrase, weight * (1 + math.log(n))))
-            # Signals nest (the full phrase contains the shorter ones): count each span once.
-            text = rx.sub(" ", text)
+            out.append((_phrase(rx, body, text0, shown_text, text), weight * (1 + math.log(n))))
+        if blanked is not text:
             shown_text = rx.sub(lambda m: " " * len(m.group()), shown_text)
-        if rx.search(head):
+        text = blanked
+        n, blanked = _count(rx, head)
+        if n:
             out.append((_phrase(rx, title, head0, shown_head, head), 2 * weight))
-            head = rx.sub(" ", head)
+        if blanked is not head:
             shown_head = rx.sub(lambda m: " " * len(m.group()), shown_head)
+        head = blanked
     other = bool(_CT05_OTHER.search(text))
     docs = {d.name for d in documents}
     bare = len(_CT05_BARE.findall(text)) + len(_CT05_BARE.findall(head))
@@ -104,7 +134,8 @@ def _evidence(title: str, body: str, documents: Sequence[Entity]) -> list[tuple[
         if "Chỉ thị 05-CT/TW" in docs or not other:
             out.append(("Chỉ thị 05", 1.5 * (1 + math.log(bare))))
         # Another issuer's "Chỉ thị 05" (05/CT-TTg) weighs nothing by itself.
-    return out
+    # A story dense with complaint or trial words is about the dispute: its evidence counts half.
+    return [(p, w / 2) for p, w in out] if dispute else out
 
 
 def relevance(title: str, body: str, documents: Sequence[Entity] = ()) -> float:

@@ -64,7 +64,7 @@ def theme_scores(text: str, title: str = "") -> dict[str, float]:
 
 
 def detect_themes(text: str, title: str = "") -> list[str]:
-    """Themes of an article, strongest first.
+    """Themes of an article, strongest first (ties in the order of the fixed list in nlp/data/themes.toml).
 
     >>> detect_themes("Đẩy mạnh cải cách hành chính, giải quyết thủ tục hành chính trực tuyến qua Bộ phận Một cửa.")
     ['cải cách hành chính']
@@ -72,5 +72,6 @@ def detect_themes(text: str, title: str = "") -> list[str]:
     lex = _lexicon()
     scores = theme_scores(text, title)
     top = max(scores.values(), default=0.0)
-    return [t for t, s in sorted(scores.items(), key=lambda kv: -kv[1])
+    order = {t: i for i, t in enumerate(lex.themes)}
+    return [t for t, s in sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
             if s >= lex.threshold and s >= lex.relative * top]

@@ -1,29 +1,12 @@
 """Acceptance on the five seed pages, scored with the rules of shared/tools/score_nlp.py."""
 
-import re
-import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from nlp.analyze import analyze_file
-
-TONE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-        "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-
-
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s or "").casefold()
-    for a, b in TONE.items():
-        s = s.replace(a, b)
-    s = re.sub(r"[\"'“”‘’«»:()\[\]]", " ", s)
-    return re.sub(r"\s+", " ", s).strip(" .,;-")
-
-
-def match(a: str, b: str) -> bool:
-    a, b = norm(a), norm(b)
-    return bool(a and b and len(a) <= 160 and len(b) <= 160 and (a in b or b in a))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +14,9 @@ def results(gold: list[dict[str, Any]], seeds_dir: Path) -> list[dict[str, Any]]
     return [analyze_file(seeds_dir / g["file"]) for g in gold]
 
 
-def test_models_recall_precision(gold: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+def test_models_recall_precision(gold: list[dict[str, Any]], results: list[dict[str, Any]],
+                                 scoring: SimpleNamespace) -> None:
+    match = scoring.match
     found = total = ok = extracted = 0
     for g, r in zip(gold, results, strict=True):
         unused = list(r["models"])
@@ -48,7 +33,8 @@ def test_models_recall_precision(gold: list[dict[str, Any]], results: list[dict[
     assert ok / extracted >= 0.8
 
 
-def test_persons_recall(gold: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+def test_persons_recall(gold: list[dict[str, Any]], results: list[dict[str, Any]], scoring: SimpleNamespace) -> None:
+    norm = scoring.norm
     want = [(p, r) for g, r in zip(gold, results, strict=True) for p in g["persons"]]
     hits = sum(any(norm(p) == norm(x) or norm(p) in norm(x) for x in r["persons"]) for p, r in want)
     assert hits / len(want) >= 0.9
