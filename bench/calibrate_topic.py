@@ -22,7 +22,7 @@ from crawler.archive import Archive  # noqa: E402
 from nlp.relevance import TOPIC_THRESHOLD  # noqa: E402
 
 PREFIX = "https://corpus.example/"
-CANDIDATES = (0.01, 0.05, 0.09, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+CANDIDATES = (0.01, 0.05, 0.09, 0.1, 0.15, 0.2, 0.25, 0.3, 0.37, 0.4, 0.5)
 
 
 def share(values: list[float], keep: bool, t: float) -> str:
