@@ -53,6 +53,30 @@ def run(index_dir: Path, queries: list[dict], qrels: dict[str, dict[str, int]],
     return out
 
 
+def story_keys(data_dir: Path) -> dict[str, str]:
+    """doc key → a key shared by identical copies (the archive's content hash), for per-story figures."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{data_dir / 'archive.sqlite3'}?mode=ro", uri=True)
+    try:
+        return {url.removeprefix(URL_PREFIX): h for url, h in con.execute("SELECT url, content_hash FROM articles")}
+    finally:
+        con.close()
+
+
+def per_story(per: dict[str, dict], qrels: dict[str, dict[str, int]], keys: dict[str, str]) -> dict[str, dict]:
+    """The same metrics with identical copies counted as one story (judged once, ranked once)."""
+    out = {}
+    for qid, m in per.items():
+        judged: dict[str, int] = {}
+        for d, g in qrels.get(qid, {}).items():
+            k = keys.get(d, d)
+            judged[k] = max(g, judged.get(k, 0))
+        ranked = list(dict.fromkeys(keys.get(d, d) for d in m["ranked"]))
+        out[qid] = metrics(ranked, judged) | {"ranked": ranked}
+    return out
+
+
 def summary(queries: list[dict], per: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     groups = {"all": queries} | {k: [q for q in queries if q["kind"] == k] for k in KINDS}
     return {name: {m: sum(per[q["id"]][m] for q in qs) / len(qs) for m in ("ndcg10", "p5", "r20")}
@@ -67,10 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="append", default=[], help="print the top 20 of these query ids")
     ap.add_argument("--json-out", type=Path)
     ap.add_argument("--scope", default="topic", choices=("topic", "all"))
+    ap.add_argument("--per-story", action="store_true", help="count identical copies as one story")
     args = ap.parse_args(argv)
     queries = json.loads(args.queries.read_text(encoding="utf-8"))
     qrels = json.loads(args.qrels.read_text(encoding="utf-8"))
     per = run(args.data_dir / "index", queries, qrels, scope=args.scope)
+    if args.per_story:
+        per = per_story(per, qrels, story_keys(args.data_dir))
     for q in queries:
         m = per[q["id"]]
         rel = qrels.get(q["id"], {})

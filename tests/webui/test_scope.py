@@ -172,3 +172,24 @@ def test_article_page_shows_the_reasons(client: FlaskClient, articles: list[Arti
     off = by_title(articles, OFF_TOPIC[1])
     html = client.get(f"/article/{off.id}").get_data(as_text=True)
     assert "chỉ hiện khi chọn “Tất cả bài”" in html and "Không thấy dấu hiệu nào" in html
+
+
+def test_search_page_says_what_the_topic_scope_left_out(client: FlaskClient) -> None:
+    topic = client.get("/api/search", query_string={"q": "Nghệ An"}).get_json()
+    every = client.get("/api/search", query_string={"q": "Nghệ An", "scope": "all"}).get_json()
+    assert topic["outside_scope"] == every["total"] - topic["total"] > 0
+    page = client.get("/search", query_string={"q": "Nghệ An"}).get_data(as_text=True)
+    assert "ngoài chủ đề Chỉ thị 05" in page and "scope=all" in page
+
+
+def test_terminal_search_covers_the_archive_unless_told(scope_app: Flask) -> None:
+    from click.testing import CliRunner
+
+    from webui.cli import cli
+
+    data = scope_app.config["DATA_DIR"]
+    args = ["search", "--json", "--limit", "100", "--data-dir", data, "--", "Nghệ An"]
+    every = json.loads(CliRunner().invoke(cli, args).output)
+    topic = json.loads(CliRunner().invoke(cli, [*args[:1], "--scope", "topic", *args[1:]]).output)
+    assert every["total"] > topic["total"] > 0
+    assert topic["total"] == _total(scope_app.test_client(), q="Nghệ An")

@@ -36,10 +36,11 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--scope", type=click.Choice(["topic", "all"]), default="topic", show_default=True,
-              help="topic: only articles about Chỉ thị 05; all: every archived article.")
+@click.option("--scope", type=click.Choice(["topic", "all"]), default="all", show_default=True,
+              help="all: every archived article (the terminal searches the archive as it is); "
+                   "topic: only articles about Chỉ thị 05, the web UI's default.")
 def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: bool, scope: str) -> None:
-    """Search the index, e.g. `ct05 search "chỉ thị 05"` (`--scope all` for every article)."""
+    """Search the index, e.g. `ct05 search "chỉ thị 05"` (`--scope topic`: only the Chỉ thị 05 stories)."""
     from index.store import IndexMissing, SearchIndex
     from index.types import QueryError, SearchQuery
 
