@@ -27,11 +27,11 @@ demo: install
 	$(BIN)/ct05 demo --data-dir $(DATA) --port $(PORT)
 
 test: install-test
-	$(BIN)/ruff check crawler nlp index webui tests bench
+	$(BIN)/ruff check crawler nlp index pipeline webui demo tests bench
 	$(BIN)/python -m pytest -q
 
 lint: install-test
-	$(BIN)/ruff check crawler nlp index webui tests bench
+	$(BIN)/ruff check crawler nlp index pipeline webui demo tests bench
 
 bench: install-test
 	$(BIN)/python bench/run_all.py

@@ -7,8 +7,8 @@ from typing import Any
 from crawler.archive import Archive
 from crawler.canon import url_path
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import MirrorServer
 from crawler.sites import load_sites
+from demo.server import MirrorServer
 
 
 def expected_date(entry: dict[str, Any]) -> str | None:

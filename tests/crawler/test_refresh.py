@@ -10,7 +10,7 @@ from typing import Any
 
 from crawler.archive import Archive
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import SITE_DIR, MirrorHandler, MirrorServer
+from demo.server import SITE_DIR, MirrorHandler, MirrorServer
 
 
 def test_refresh_updates_changed_article_only(manifest: dict[str, Any], tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from crawler import republish
 from crawler.archive import Archive
 from crawler.article import Article
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import SITE_DIR, MirrorServer
+from demo.server import SITE_DIR, MirrorServer
 
 WORDS = ("xã huyện tỉnh nông dân mô hình sản xuất chăn nuôi trồng trọt hợp tác hội phụ nữ thanh niên "
          "đường giao thông trường học trạm y tế vốn vay ngân hàng chính sách giảm nghèo bền vững").split()

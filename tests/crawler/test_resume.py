@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.archive import Archive
 from crawler.crawl import child_command, crawl_in_subprocess
-from crawler.mirror.server import MirrorHandler, MirrorServer
+from demo.server import MirrorHandler, MirrorServer
 
 
 class SlowHandler(MirrorHandler):

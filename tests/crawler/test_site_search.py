@@ -11,9 +11,9 @@ import pytest
 from crawler.archive import Archive
 from crawler.canon import url_path
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.search import _fold, _pages
-from crawler.mirror.server import SITE_DIR, MirrorServer
 from crawler.sites import DEFAULT_PATH
+from demo.search import _fold, _pages
+from demo.server import SITE_DIR, MirrorServer
 
 QUERY = "chỉ thị 05"
 

@@ -10,7 +10,7 @@ from lxml import etree
 from crawler.archive import Archive
 from tests.hardening.conftest import CT05, HOSTILE_IMPORT, ROOT, Live, ct05, write_jsonl
 
-MIRROR_PAGE = (ROOT / "crawler" / "mirror" / "site" / "bacninh" / "chinh-tri" / "201208" /
+MIRROR_PAGE = (ROOT / "demo" / "site" / "bacninh" / "chinh-tri" / "201208" /
                "thuc-hien-cuoc-van-dong-hoc-tap-va-lam-theo-tam-guong-344750.htm")
 
 

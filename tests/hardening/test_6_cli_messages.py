@@ -79,7 +79,7 @@ def test_index_on_a_full_disk(unindexed: Path, args: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("limit_kb", [64, 128])
 def test_crawl_on_a_full_disk_stops_and_loses_nothing(tmp_path: Path, limit_kb: int) -> None:
-    from crawler.mirror.server import MirrorServer
+    from demo.server import MirrorServer
 
     data = tmp_path / "data"
     Archive.open(data).close()

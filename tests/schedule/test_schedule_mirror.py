@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from crawler.archive import Archive
-from crawler.locks import lock_path
-from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+from demo.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+from pipeline.locks import lock_path
 
 from .conftest import ROOT
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.archive import Archive
-from crawler.locks import acquire
-from crawler.schedule import RUN_KIND, Scheduler
-from crawler.schedule_state import load_state, parse_iso
+from pipeline.locks import acquire
+from pipeline.schedule import RUN_KIND, Scheduler
+from pipeline.schedule_state import load_state, parse_iso
 
 from .conftest import ROOT, fake_argv, fake_events, make_config
 
@@ -154,7 +154,7 @@ def test_crawl_timeout_is_a_failure(tmp_path: Path, fake: Build) -> None:
 
 
 def test_child_ignoring_sigterm_is_killed_after_the_grace_period(monkeypatch) -> None:
-    from crawler import schedule_runner
+    from pipeline import child as schedule_runner
 
     monkeypatch.setattr(schedule_runner, "TERM_GRACE", 0.5)
     code = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(30)"
@@ -167,7 +167,7 @@ def test_child_ignoring_sigterm_is_killed_after_the_grace_period(monkeypatch) ->
 
 TWO = """
 import sys
-from crawler.schedule import Scheduler
+from pipeline.schedule import Scheduler
 from tests.schedule.conftest import fake_argv, make_config
 from pathlib import Path
 data = Path(sys.argv[1])
@@ -203,7 +203,7 @@ def test_two_schedulers_never_crawl_one_site_at_once(tmp_path: Path) -> None:
 
 GROUP_SIGNAL = """
 import os, signal, sys, threading
-from crawler.schedule_runner import run_step
+from pipeline.child import run_step
 signal.signal(signal.SIGUSR1, lambda *_: None)
 timer = threading.Timer(0.5, lambda: os.killpg(os.getpgrp(), signal.SIGUSR1))
 timer.start()

@@ -1,4 +1,4 @@
-"""The scheduler's configuration: a TOML file (default `crawler/schedule.toml`), validated on load.
+"""The scheduler's configuration: a TOML file (default `pipeline/schedule.toml`), validated on load.
 
 Every key is declared once in `SCHEMA` (type, default, one-line meaning); docs/deploy.md documents
 each of them and a test keeps the two in step. A bad file raises `ScheduleConfigError` whose message
