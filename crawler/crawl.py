@@ -20,7 +20,7 @@ from typing import Any
 
 from crawler.archive import Archive, ArchiveError, default_data_dir
 from crawler.errors import CrawlError
-from crawler.settings import job_dir, repair_job_dir, scrapy_settings
+from crawler.settings import job_dir, mark_closed, repair_job_dir, scrapy_settings
 from crawler.sites import Site, SiteConfigError, load_sites
 from crawler.stats import CrawlStats
 
@@ -109,6 +109,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             if _pipeline_error(crawler):  # articles the archive refused: not finished, whatever Scrapy says
                 status = "archive_error"
         finally:
+            if crawler.stats and crawler.stats.get_value("finish_reason"):
+                mark_closed(jobdir)  # the spider closed, so did its request queues: safe to resume
             ticker.stop()
             extractor.close()
             stats.elapsed = time.perf_counter() - start
