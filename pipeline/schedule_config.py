@@ -1,19 +1,17 @@
 """The scheduler's configuration: a TOML file (default `pipeline/schedule.toml`), validated on load.
 
-Every key is declared once in `SCHEMA` (type, default, one-line meaning); docs/deploy.md documents
-each of them and a test keeps the two in step. A bad file raises `ScheduleConfigError` whose message
-names the file and the key, e.g. `schedule.toml: adaptive.min_interval: must be a duration`.
+Every key is declared once in `SCHEMA` in the one config form (`crawler.config.Key`: kind, default,
+meaning); docs/deploy.md documents each of them and a test keeps the two in step. A bad file raises
+`ScheduleConfigError` naming the file and the key, e.g. `schedule.toml: adaptive.min_interval: must be a duration`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crawler.tomlfile import read_toml
+from crawler.config import Key, documented, read_toml, validate
 
 DEFAULT_CONFIG = Path(__file__).with_name("schedule.toml")
 
@@ -22,50 +20,47 @@ class ScheduleConfigError(ValueError):
     """The configuration file is unreadable or a key is unknown or has a bad value."""
 
 
-#: section -> key -> (kind, default, meaning). Kinds: str, bool, int, float, duration, cron, strings, tz.
-SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
+#: section -> key -> Key(kind, default, meaning[, minimum]) (crawler.config); `cron` is this module's own kind.
+SCHEMA: dict[str, dict[str, Key]] = {
     "schedule": {
-        "cron": ("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
-        "timezone": ("tz", "Asia/Ho_Chi_Minh", "time zone of the cron expressions"),
-        "sites": ("strings", [], "site ids to keep current; empty means every non-mirror site"),
-        "searches": ("strings", [], "queries put to each site's own search every crawl (`ct05 crawl --search`)"),
-        "process": ("bool", True, "run the NLP step after a crawl that stored something"),
-        "index": ("bool", True, "bring the search index up to date after the NLP step"),
-        "parallel": ("int", 2, "crawls (one child process per site) running at once"),
-        "crawl_timeout": ("duration", 3600, "a crawl child running longer is stopped"),
-        "step_timeout": ("duration", 3600, "the NLP or index child running longer is stopped"),
-        "lock_wait": ("duration", 60, "how long to wait for the NLP or index lock of another scheduler"),
-        "min_free_mb": ("int", 200, "a cycle does not start with less free space in the data dir"),
-        "misfire_grace": ("duration", 300, "a wake-up missed by at most this much still runs"),
-        "log_file": ("str", "logs/schedule.log", "rotating log file, relative to the data dir"),
-        "log_max_bytes": ("int", 5_000_000, "size at which the log file is rotated"),
-        "log_backups": ("int", 5, "rotated log files kept"),
+        "cron": Key("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
+        "timezone": Key("tz", "Asia/Ho_Chi_Minh", "time zone of the cron expressions"),
+        "sites": Key("strings", [], "site ids to keep current; empty means every non-mirror site"),
+        "searches": Key("strings", [], "queries put to each site's own search every crawl (`ct05 crawl --search`)"),
+        "process": Key("bool", True, "run the NLP step after a crawl that stored something"),
+        "index": Key("bool", True, "bring the search index up to date after the NLP step"),
+        "parallel": Key("int", 2, "crawls (one child process per site) running at once"),
+        "crawl_timeout": Key("duration", 3600, "a crawl child running longer is stopped"),
+        "step_timeout": Key("duration", 3600, "the NLP or index child running longer is stopped"),
+        "lock_wait": Key("duration", 60, "how long to wait for the NLP or index lock of another scheduler"),
+        "min_free_mb": Key("int", 200, "a cycle does not start with less free space in the data dir"),
+        "misfire_grace": Key("duration", 300, "a wake-up missed by at most this much still runs"),
+        "log_file": Key("str", "logs/schedule.log", "rotating log file, relative to the data dir"),
+        "log_max_bytes": Key("int", 5_000_000, "size at which the log file is rotated"),
+        "log_backups": Key("int", 5, "rotated log files kept"),
     },
     "adaptive": {
-        "enabled": ("bool", True, "move each site's interval by how much its last runs found"),
-        "min_interval": ("duration", 1800, "shortest interval between two crawls of a site"),
-        "max_interval": ("duration", 86400, "longest interval between two crawls of a site"),
-        "initial_interval": ("duration", 7200, "interval of a site with no history"),
-        "target_new": ("float", 5.0, "new articles per crawl the interval aims at"),
-        "window": ("int", 3, "number of last crawls averaged"),
-        "factor": ("float", 2.0, "most the interval changes by after one crawl (multiply or divide)"),
+        "enabled": Key("bool", True, "move each site's interval by how much its last runs found"),
+        "min_interval": Key("duration", 1800, "shortest interval between two crawls of a site"),
+        "max_interval": Key("duration", 86400, "longest interval between two crawls of a site"),
+        "initial_interval": Key("duration", 7200, "interval of a site with no history"),
+        "target_new": Key("float", 5.0, "new articles per crawl the interval aims at"),
+        "window": Key("int", 3, "number of last crawls averaged"),
+        "factor": Key("float", 2.0, "most the interval changes by after one crawl (multiply or divide)"),
     },
     "backoff": {
-        "base": ("duration", 600, "wait after the first failure of a site"),
-        "factor": ("float", 2.0, "the wait is multiplied by this after each further failure"),
-        "max": ("duration", 86400, "longest wait after failures"),
+        "base": Key("duration", 600, "wait after the first failure of a site"),
+        "factor": Key("float", 2.0, "the wait is multiplied by this after each further failure"),
+        "max": Key("duration", 86400, "longest wait after failures"),
     },
     "sites.*": {
-        "enabled": ("bool", True, "false leaves the site out of every job"),
-        "cron": ("cron", None, "the site's own wake-up times (a separate job) instead of schedule.cron"),
-        "base_url": ("str", None, "crawl the site at another address (e.g. a mirror)"),
-        "min_interval": ("duration", None, "overrides adaptive.min_interval for this site"),
-        "max_interval": ("duration", None, "overrides adaptive.max_interval for this site"),
+        "enabled": Key("bool", True, "false leaves the site out of every job"),
+        "cron": Key("cron", None, "the site's own wake-up times (a separate job) instead of schedule.cron"),
+        "base_url": Key("str", None, "crawl the site at another address (e.g. a mirror)"),
+        "min_interval": Key("duration", None, "overrides adaptive.min_interval for this site"),
+        "max_interval": Key("duration", None, "overrides adaptive.max_interval for this site"),
     },
 }
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 @dataclass(frozen=True)
 class SiteSchedule:
@@ -105,22 +100,6 @@ class ScheduleConfig:
         return site.cron if site and site.cron else self.schedule["cron"]
 
 
-def parse_duration(value: Any) -> float:
-    """Seconds from a number or a string such as "90s", "30m", "2h", "1d", "1h30m"."""
-    if isinstance(value, bool):
-        raise ValueError("must be a duration")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("must not be negative")
-        return float(value)
-    if isinstance(value, str):
-        parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", value.strip().lower())
-        rebuilt = "".join(f"{n}{u}" for n, u in parts)
-        if parts and rebuilt == re.sub(r"\s+", "", value.strip().lower()):
-            return sum(float(n) * _UNITS[u] for n, u in parts)
-    raise ValueError('must be a duration: seconds or a string such as "30m", "2h", "1d"')
-
-
 def cron_trigger(expr: str, timezone: str = "UTC") -> Any:
     """An APScheduler trigger from a crontab line: 5 fields, or 6 with seconds first (for tests)."""
     from apscheduler.triggers.cron import CronTrigger
@@ -145,59 +124,9 @@ def _check_cron(value: Any) -> str:
     return value
 
 
-def _convert(kind: str, value: Any) -> Any:
-    if kind == "str":
-        if not isinstance(value, str):
-            raise ValueError("must be a string")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError("must be a non-negative integer")
-        return value
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValueError("must be a non-negative number")
-        return float(value)
-    if kind == "duration":
-        return parse_duration(value)
-    if kind == "cron":
-        return _check_cron(value)
-    if kind == "strings":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("must be a list of strings")
-        return list(value)
-    if kind == "tz":
-        try:
-            ZoneInfo(str(value))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return str(value)
-    raise AssertionError(kind)  # pragma: no cover - schema typo
-
-
 def _section(where: str, name: str, raw: Any, schema_name: str) -> dict[str, Any]:
-    schema = SCHEMA[schema_name]
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ScheduleConfigError(f"{where}: {name}: must be a table")
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in schema:
-            known = ", ".join(sorted(schema))
-            raise ScheduleConfigError(f"{where}: {name}.{key}: unknown key (known: {known})")
-        try:
-            values[key] = _convert(schema[key][0], value)
-        except ValueError as exc:
-            raise ScheduleConfigError(f"{where}: {name}.{key}: {exc}") from None
-    for key, (kind, default, _) in schema.items():
-        if key not in values:
-            values[key] = parse_duration(default) if kind == "duration" and default is not None else default
-    return values
+    return validate(raw, SCHEMA[schema_name], where=where, name=name, error=ScheduleConfigError,
+                    extra={"cron": _check_cron})
 
 
 def parse_config(raw: dict[str, Any], where: str = "<config>",
@@ -243,4 +172,4 @@ def load_config(path: Path | str | None = None, known_sites: set[str] | None = N
 
 def documented_keys() -> list[str]:
     """Every configurable key as it appears in documentation, e.g. `adaptive.min_interval`."""
-    return [f"{section.replace('*', '<id>')}.{key}" for section, keys in SCHEMA.items() for key in keys]
+    return documented(SCHEMA)

@@ -11,14 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.archive import Archive
-from pipeline.schedule_config import (
-    SCHEMA,
-    ScheduleConfigError,
-    documented_keys,
-    load_config,
-    parse_config,
-    parse_duration,
-)
+from crawler.config import parse_duration
+from pipeline.schedule_config import SCHEMA, ScheduleConfigError, documented_keys, load_config, parse_config
 from pipeline.schedule_state import SiteState, backoff_delay, next_interval, now_utc, record_success
 from webui.cli.schedule_cmds import schedule
 
@@ -160,3 +154,18 @@ def test_searches_reach_every_crawl_command(tmp_path: Path) -> None:
     argv = Scheduler(config, tmp_path, ["mirror-yenbai"]).steps.argv("crawl", ["mirror-yenbai"], False)
     assert argv[-4:] == ["--search", "chỉ thị 05", "--search", "làm theo Bác"]
     assert "--search" not in Scheduler(config, tmp_path, ["mirror-yenbai"]).steps.argv("process", [], False)
+
+
+def test_the_documented_defaults_are_the_schema_defaults() -> None:
+    import tomllib
+
+    docs = DEPLOY.read_text(encoding="utf-8")
+    section = docs.split("## The configuration file, key by key", 1)[1].split("\n## ", 1)[0]
+    for key, shown in re.findall(r"^\| `([a-z_<>.]+)` \| (`[^`]*`|—) \|", section, flags=re.M):
+        table, name = key.replace("<id>", "*").rsplit(".", 1)
+        spec = SCHEMA[table][name]
+        value = None if shown == "—" else tomllib.loads(f"v = {shown.strip('`')}")["v"]
+        if spec.kind == "duration" and value is not None:
+            assert parse_duration(value) == parse_duration(spec.default), key
+        else:
+            assert value == spec.default, key
