@@ -12,6 +12,7 @@ import pytest
 from crawler.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.crawl
 MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
 
 

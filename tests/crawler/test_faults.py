@@ -157,6 +157,7 @@ def fault_server() -> Any:
     server.server_close()
 
 
+@pytest.mark.crawl
 def test_faulty_site_does_not_stop_the_crawl(fault_server: str, mirror: MirrorServer, manifest: dict[str, Any],
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registry = tmp_path / "sites.toml"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from crawler import republish
@@ -68,6 +69,7 @@ def test_second_pass_touches_only_new_articles(tmp_path: Path) -> None:
         assert count == republish.BANDS
 
 
+@pytest.mark.crawl
 def test_second_crawl_hashes_only_the_new_article(manifest: dict[str, Any], tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITE_DIR / "yenbai", root / "yenbai")

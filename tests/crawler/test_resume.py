@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from crawler.archive import Archive
 from crawler.crawl import child_command, crawl_in_subprocess
 from demo.server import MirrorHandler, MirrorServer
@@ -32,6 +34,7 @@ def stored_count(data: Path) -> int:
         return 0
 
 
+@pytest.mark.crawl
 def test_resume_after_sigkill(manifest: dict[str, Any], tmp_path: Path) -> None:
     data = tmp_path / "data"
     with MirrorServer(handler=SlowHandler) as mirror:

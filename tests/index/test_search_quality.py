@@ -55,6 +55,7 @@ def judged_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchInd
     index.close()
 
 
+@pytest.mark.slow
 def test_mean_ndcg_and_recall_hold(judged_index: SearchIndex) -> None:
     queries = json.loads((DATA / "queries.json").read_text(encoding="utf-8"))
     qrels = json.loads((DATA / "qrels.json").read_text(encoding="utf-8"))

@@ -80,6 +80,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
+@pytest.mark.crawl
 def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
     from crawler.distributed import flush
     from crawler.distributed import workers as registered

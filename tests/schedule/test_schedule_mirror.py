@@ -132,6 +132,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+@pytest.mark.crawl
 def test_scheduler_keeps_the_mirror_current_and_survives_a_crash(tmp_path: Path, mirror: Any) -> None:
     server, root = mirror
     data = tmp_path / "data"

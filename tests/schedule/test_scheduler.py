@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.archive import Archive
 from pipeline.locks import acquire
 from pipeline.schedule import RUN_KIND, Scheduler
@@ -86,6 +88,7 @@ def test_live_site_lock_skips_the_site_with_the_holder_named(tmp_path: Path, fak
         assert load_state(archive, "a").last_run is None  # still due next cycle
 
 
+@pytest.mark.slow
 def test_stop_request_ends_the_crawl_gracefully_and_the_next_run_resumes(tmp_path: Path, fake: Build) -> None:
     sched = fake(["slow"], {"new": {"slow": 50}, "sleep": 20})
     timer = threading.Timer(1.5, sched.request_stop)
@@ -177,6 +180,7 @@ for _ in range(3):
 """
 
 
+@pytest.mark.slow
 def test_two_schedulers_never_crawl_one_site_at_once(tmp_path: Path) -> None:
     (tmp_path / "fake.json").write_text(json.dumps({"new": {"a": 2, "b": 2, "c": 2}, "sleep": 0.6}))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
