@@ -137,7 +137,9 @@ def _crawl_together(data: Path, sites: list[str], steps: Steps, report: Pipeline
             else:
                 report.sites[site] = got
         chosen = [lock.name.removeprefix("site-") for lock in locks]
-        if chosen and not stop.is_set():
+        if stop.is_set():
+            report.sites.update({site: {"status": "skipped", "reason": "stop requested"} for site in chosen})
+        elif chosen:
             result = steps.crawl(chosen, locks, False)
             report.results.append(result)
             for site in chosen:
