@@ -33,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorServer  # noqa: E402
+from demo.server import MANIFEST, SITE_DIR, MirrorServer  # noqa: E402
 
 BODY = re.compile(r'(<div class="article-body">)(.*?)(</div>\s*</article>)', re.S)
 TITLE = re.compile(r'(<h1 class="title">)(.*?)(</h1>)', re.S)

@@ -2,13 +2,13 @@
 
 Body text: word-level F1 against the gold body of the five seed pages. The gold body of a seed is the
 article text of the seed page without its furniture: the paragraphs, cross-headings and photo captions
-that bench/mirror_sources.py maps out of the seed text line by line (title, date line, breadcrumb,
+that demo/mirror_sources.py maps out of the seed text line by line (title, date line, breadcrumb,
 author line, weather widget, related list, ads and statistics left out), with the house dateline
 ("TTH -", "(HBĐT) -") removed because the Article model keeps it apart from the body. F1 is computed
 on the multiset of lower-cased NFC word tokens (precision = share of extracted words that are in the
 gold, recall = share of gold words extracted).
 
-Title and date: exact-match accuracy against crawler/mirror/manifest.json over every mirror article
+Title and date: exact-match accuracy against demo/manifest.json over every mirror article
 (byline-only dates compared to the minute, which is all the page shows).
 
     .venv/bin/python bench/bench_extract.py
@@ -29,13 +29,11 @@ import trafilatura
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from mirror_sources import load_seeds  # noqa: E402
 
 from crawler.extract import extract_html  # noqa: E402
-from crawler.mirror.server import MANIFEST, SITE_DIR  # noqa: E402
 from crawler.sites import load_sites  # noqa: E402
+from demo.mirror_sources import load_seeds  # noqa: E402
+from demo.server import MANIFEST, SITE_DIR  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 DATELINE = re.compile(r"^(\([A-ZĐ]{2,8}\)|TTH)\s*-\s*")

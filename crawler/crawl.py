@@ -1,8 +1,8 @@
 """Run a crawl: `crawl_sites` (Scrapy in this process) and `crawl_in_subprocess` (in a child).
 
-A Twisted reactor cannot be restarted, so a process can call `crawl_sites` once; tests, benchmarks
-and long-lived callers use `crawl_in_subprocess`, which runs `python -m crawler.crawl` and reads the
-statistics back as JSON.
+A Twisted reactor cannot be restarted, so a process can call `crawl_sites` once; tests and benchmarks
+use `crawl_in_subprocess`, which runs `python -m crawler.crawl` and reads the statistics back as JSON
+(the pipeline starts the same entry point, `child_command` builds its command line).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import shutil
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError, default_data_dir
 from crawler.errors import CrawlError
-from crawler.settings import job_dir, repair_job_dir, scrapy_settings
+from crawler.settings import job_dir, mark_closed, repair_job_dir, scrapy_settings
 from crawler.sites import Site, SiteConfigError, load_sites
 from crawler.stats import CrawlStats
 
@@ -108,6 +109,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
             if _pipeline_error(crawler):  # articles the archive refused: not finished, whatever Scrapy says
                 status = "archive_error"
         finally:
+            if crawler.stats and crawler.stats.get_value("finish_reason"):
+                mark_closed(jobdir)  # the spider closed, so did its request queues: safe to resume
             ticker.stop()
             extractor.close()
             stats.elapsed = time.perf_counter() - start
@@ -218,7 +221,8 @@ def child_command(data: Path, site_ids: list[str] | None, base_urls: dict[str, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m crawler.crawl`: the child side of `crawl_in_subprocess`."""
+    """`python -m crawler.crawl`: one crawl in its own process (the child of `crawl_in_subprocess` and of the
+    pipeline's `ChildSteps`), or with `--redis` one worker of a shared crawl."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m crawler.crawl")
@@ -231,12 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--stats-json", type=Path)
     parser.add_argument("--search", action="append", default=[])
+    parser.add_argument("--redis", metavar="URL", help="one worker of a shared crawl (crawler.distributed)")
+    parser.add_argument("--flush", action="store_true", help="with --redis: empty the shared frontier first")
     args = parser.parse_args(argv)
     base_urls: dict[str, Any] = dict(item.split("=", 1) for item in args.base_url)
+    run = crawl_sites
+    if args.redis:
+        from crawler.distributed import crawl_shared, flush
+
+        if args.flush:
+            flush(args.redis)
+        run = partial(crawl_shared, redis_url=args.redis)
     try:
-        stats = crawl_sites(data_dir=args.data_dir, site_ids=args.sites, base_urls=base_urls, resume=args.resume,
-                            refresh=args.refresh, polite=not args.no_polite, progress=not args.no_progress,
-                            searches=tuple(args.search))
+        stats = run(data_dir=args.data_dir, site_ids=args.sites, base_urls=base_urls, resume=args.resume,
+                    refresh=args.refresh, polite=not args.no_polite, progress=not args.no_progress,
+                    searches=tuple(args.search))
     except CrawlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,8 +1,8 @@
 """Distributed crawling with scrapy-redis: several crawler processes share one frontier and one dupefilter.
 
-    python -m crawler.distributed --redis redis://HOST:6379/0 [--flush] --data-dir DIR --site ID ...
+    python -m crawler.crawl --redis redis://HOST:6379/0 [--flush] --data-dir DIR --site ID ...
 
-takes the same options as `python -m crawler.crawl`. Each process runs the ordinary ct05 spider
+is one worker (`ct05 crawl --redis` the same through the CLI). Each process runs the ordinary ct05 spider
 with scrapy-redis' scheduler: requests go to a Redis queue any process may pop, and a request's
 fingerprint is checked against one Redis set, so an article found by several processes (every one
 reads the sitemaps) is fetched by exactly one of them. `--flush` empties the queue and the set
@@ -21,9 +21,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy_redis.scheduler import Scheduler
@@ -102,54 +100,6 @@ def flush(redis_url: str, prefix: str = KEY_PREFIX) -> int:
 
 def crawl_shared(*, redis_url: str, **kwargs: Any) -> Any:
     """`crawler.crawl.crawl_sites(**kwargs)` with the Redis scheduler and dupefilter (once per process)."""
-    import inspect
+    from crawler.crawl import crawl_sites
 
-    from crawler import crawl
-
-    extra = redis_settings(redis_url)
-    if "settings" in inspect.signature(crawl.crawl_sites).parameters:
-        return crawl.crawl_sites(settings=extra, **kwargs)
-    # crawl_sites has no settings hook yet: extend its settings builder in this (child) process only.
-    build = crawl.scrapy_settings
-
-    def with_redis(*args: Any, **kw: Any) -> dict[str, Any]:
-        return {**build(*args, **kw), **extra}
-
-    crawl.scrapy_settings = with_redis  # type: ignore[assignment]
-    try:
-        return crawl.crawl_sites(**kwargs)
-    finally:
-        crawl.scrapy_settings = build  # type: ignore[assignment]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m crawler.distributed`: one worker of a shared crawl; prints the stats as JSON."""
-    import argparse
-    import json
-
-    from crawler.errors import CrawlError
-
-    parser = argparse.ArgumentParser(prog="python -m crawler.distributed")
-    parser.add_argument("--redis", required=True, metavar="URL", help="redis://host:port/db of the shared frontier")
-    parser.add_argument("--flush", action="store_true", help="empty the shared frontier first")
-    parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--site", action="append", dest="sites")
-    parser.add_argument("--base-url", action="append", default=[])
-    parser.add_argument("--no-polite", action="store_true")
-    parser.add_argument("--no-progress", action="store_true")
-    args = parser.parse_args(argv)
-    if args.flush:
-        flush(args.redis)
-    base_urls = dict(item.split("=", 1) for item in args.base_url)
-    try:
-        stats = crawl_shared(redis_url=args.redis, data_dir=args.data_dir, site_ids=args.sites, base_urls=base_urls,
-                             polite=not args.no_polite, progress=not args.no_progress)
-    except CrawlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(stats.as_dict(), ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return crawl_sites(settings=redis_settings(redis_url), **kwargs)

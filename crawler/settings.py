@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import struct
 import time
 from pathlib import Path
 from typing import Any
@@ -22,40 +21,34 @@ def job_dir(data_dir: Path, origins: dict[str, str]) -> Path:
     return data_dir / "jobs" / f"crawl-{key}"
 
 
-def repair_job_dir(jobdir: Path) -> bool:
-    """Make a killed crawl's JOBDIR safe to resume; True when its request queues were dropped.
+#: Written into the JOBDIR by a crawl that closed (finished, stopped, failed) rather than died.
+CLOSED_MARK = "ct05-closed"
 
-    Scrapy writes the queue index (`requests.queue/active.json`) and each LIFO queue file's record
-    count only when it closes; after SIGKILL the queue files are orphaned (never read again) or torn
-    (shorter than their 4-byte header, which makes the resumed scheduler crash on open). Dropping
-    them loses nothing: a resumed crawl rediscovers from its sitemaps and listings, article requests
-    bypass the seen-set, and the archive skips what it already stored. `requests.seen` and the
-    spider state stay.
+
+def mark_closed(jobdir: Path) -> None:
+    """Note that Scrapy closed this JOBDIR's request queues (they hold their record counts and index)."""
+    if jobdir.is_dir():
+        (jobdir / CLOSED_MARK).touch()
+
+
+def repair_job_dir(jobdir: Path) -> bool:
+    """Make a JOBDIR safe to resume; True when its request queues were dropped.
+
+    Scrapy writes the queue index (`requests.queue/active.json`) and each disk queue's record count
+    only when it closes; after SIGKILL the queue files are orphaned or torn, and a resumed scheduler
+    may crash on them. So the queues are kept only when the last crawl closed them (`CLOSED_MARK`)
+    and dropped otherwise, without reading queuelib's private file format. Dropping them loses nothing:
+    a resumed crawl rediscovers from its sitemaps and listings, article requests bypass the seen-set,
+    and the archive skips what it already stored. `requests.seen` and the spider state stay.
     """
+    mark = jobdir / CLOSED_MARK
+    closed = mark.exists()
+    mark.unlink(missing_ok=True)  # this crawl may die in its turn
     queues = jobdir / "requests.queue"
-    if not queues.is_dir():
-        return False
-    torn = any(f.is_file() and f.suffix != ".json" and not _lifo_queue_ok(f) for f in queues.rglob("*"))
-    if (queues / "active.json").exists() and not torn:
+    if closed or not queues.is_dir():
         return False
     shutil.rmtree(queues, ignore_errors=True)
     return True
-
-
-def _lifo_queue_ok(path: Path) -> bool:
-    """queuelib's LIFO disk queue: a record count header, then records each followed by its length."""
-    data = path.read_bytes()
-    if len(data) < 4:
-        return False
-    (count,) = struct.unpack(">L", data[:4])
-    end, found = len(data), 0
-    while end > 4:
-        if end - 4 < 4:
-            return False
-        (size,) = struct.unpack(">L", data[end - 4:end])
-        end -= 4 + size
-        found += 1
-    return end == 4 and found == count
 
 
 def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: bool) -> dict[str, Any]:

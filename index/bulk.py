@@ -8,10 +8,15 @@ with numpy and hands each term's postings to Whoosh's own W3 codec a block at a 
 an ordinary Whoosh segment (same codec, same schema, same files); later updates use the normal writer.
 `build_generation` runs one such writer per process over disjoint id ranges of the archive and
 commits all their segments in one table of contents.
+
+Writing the segment format by hand ties this module to the Whoosh release it was written for
+(`WRITTEN_FOR`); under any other release the segments are written by Whoosh's own writer instead
+(slower, always right), as the segmenter falls back when underthesea's internals change.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import shutil
@@ -25,6 +30,7 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
+import whoosh
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -37,6 +43,8 @@ from crawler.archive import Archive
 from index.analysis import list_terms
 from index.schema import article_to_doc, make_schema
 
+#: The Whoosh release (whoosh-reloaded) whose W3 segment format BulkSegmentWriter writes.
+WRITTEN_FOR = (2, 7, 5)
 #: Below this many articles per process a rebuild runs in this process (starting one costs ~1 s).
 MIN_ARTICLES_PER_PROCESS = 1000
 _PACKED = [pack_uint(i) for i in range(4096)]  # Frequency's value bytes for common counts
@@ -196,7 +204,35 @@ class _ItemPostings:
         fw.finish_field()
 
 
-class BulkSegmentWriter(SegmentWriter):
+def bulk_supported() -> bool:
+    """True when the installed Whoosh is the release whose segment format this module writes."""
+    return tuple(whoosh.__version__[:3]) == WRITTEN_FOR
+
+
+class OneSegmentWriter(SegmentWriter):
+    """Whoosh's own `SegmentWriter`, writing one segment of a generation that several writers share;
+    `finish_segment()` returns it for `build_generation` to commit."""
+
+    def _finish(self) -> None:
+        # SegmentWriter._finish destroys the index's temp directory (MAIN.tmp), which every writer of
+        # the generation shares: a worker finishing first would delete the column files another is
+        # still writing. build_generation removes the directory once all are done.
+        if self.writelock:
+            self.writelock.release()
+        self.is_closed = True
+
+    def finish_segment(self) -> Any:
+        """Write the segment's files and return it (or None when no document was added); no TOC."""
+        try:
+            segment = self._finalize_segment() if self._added else None
+            if segment is None:
+                self._close_segment()
+        finally:
+            self._finish()
+        return segment
+
+
+class BulkSegmentWriter(OneSegmentWriter):
     """A `SegmentWriter` for building whole segments fast (no deletions, no merging, no spelling or
     vectors, no per-document boosts); `commit()` or `finish_segment()` as with Whoosh's writer."""
 
@@ -246,24 +282,6 @@ class BulkSegmentWriter(SegmentWriter):
             self._postings[name].write(fw, name, self.schema[name])
         fw.close()
 
-    def _finish(self) -> None:
-        # SegmentWriter._finish destroys the index's temp directory (MAIN.tmp), which every writer of
-        # the generation shares: a worker finishing first would delete the column files another is
-        # still writing. build_generation removes the directory once all are done.
-        if self.writelock:
-            self.writelock.release()
-        self.is_closed = True
-
-    def finish_segment(self) -> Any:
-        """Write the segment's files and return it (or None when no document was added); no TOC."""
-        try:
-            segment = self._finalize_segment() if self._added else None
-            if segment is None:
-                self._close_segment()
-        finally:
-            self._finish()
-        return segment
-
 
 def _exit_with_parent() -> None:
     """In a worker process: exit as soon as the process that started it is gone (killed mid-rebuild),
@@ -289,7 +307,8 @@ def _build_range(archive_path: str, generation: str, after: str, until: str | No
         _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(generation)
-        writer = BulkSegmentWriter(ix, _lk=False, compound=False)
+        kind = BulkSegmentWriter if bulk_supported() else OneSegmentWriter
+        writer = kind(ix, _lk=False, compound=False)
         count = 0
         with Archive(Path(archive_path)) as archive:
             for article in archive.iter_articles(after=after, until=until):
@@ -320,6 +339,10 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
                      progress: Callable[[int], None] | None = None) -> int:
     """Index every live article of `archive` into the new, empty index directory `generation`
     with `procs` processes (one segment each); returns the number of documents."""
+    if not bulk_supported():
+        logging.getLogger(__name__).warning("Whoosh %s is not the release the bulk writer knows (%s): "
+                                            "writing with Whoosh's own writer", whoosh.versionstring(),
+                                            ".".join(map(str, WRITTEN_FOR)))
     ix = whoosh_index.create_in(str(generation), make_schema())
     procs = max(1, min(procs, archive.count() // MIN_ARTICLES_PER_PROCESS))
     ranges = archive.split_ids(procs)

@@ -12,7 +12,8 @@ import pytest
 from crawler.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
-MANIFEST = json.loads((ROOT / "crawler" / "mirror" / "manifest.json").read_text(encoding="utf-8"))
+pytestmark = pytest.mark.crawl
+MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
 
 
 def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:

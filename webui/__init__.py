@@ -22,25 +22,15 @@ CSP = (
 
 
 def _default_config() -> dict[str, Any]:
+    from webui.settings import default_settings
+
     return {
+        **default_settings(),
         "DATA_DIR": os.environ.get("CT05_DATA_DIR") or "data",
         "ADMIN_PASSWORD": os.environ.get("CT05_ADMIN_PASSWORD") or None,
         # A random key per process is fine: only the admin login lives in the session.
         "SECRET_KEY": os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32),
-        "MAX_QUERY_LENGTH": 500,
-        "PER_PAGE": 20,
-        "MAX_PER_PAGE": 100,
-        "MAX_PAGE": 500,
-        "EXPORT_LIMIT": 100_000,
-        "FEED_SIZE": 50,
-        "SEARCH_CACHE_SIZE": 512,
-        "SEARCH_CACHE_SECONDS": 300.0,
-        "PAGE_CACHE_SIZE": 2000,
-        "PAGE_CACHE_SECONDS": 300.0,
-        "PHRASES_SAMPLE": 1000,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": None,  # None: Secure when the request came over HTTPS (webui.admin)
-        "BASE_URL": None,
+        "SESSION_COOKIE_HTTPONLY": True,  # SESSION_COOKIE_SECURE None: Secure over HTTPS (webui.admin)
         "SESSION_COOKIE_SAMESITE": "Strict",
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_SORT_KEYS": False,

@@ -12,7 +12,8 @@ import secrets
 import threading
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -20,6 +21,9 @@ from werkzeug.wrappers import Response
 
 from webui.authstore import AuthStore
 from webui.resources import data_dir, get_archive
+
+if TYPE_CHECKING:
+    from pipeline.steps import ChildSteps
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,25 +165,20 @@ def dashboard() -> str:
                            crawl_error=current_app.extensions.get("ct05.crawl_error"))
 
 
-def _cli_step(step: str, target: Any) -> None:
-    """`ct05 STEP --data-dir TARGET` in a child process; its last error line raised on failure."""
-    import subprocess
-    import sys
+def pipeline_steps(target: Path) -> ChildSteps:
+    """How a dashboard crawl runs its steps: each in a child process."""
+    from pipeline.steps import ChildSteps
 
-    cmd = [sys.executable, "-c", "from webui.cli import main; main()", step, "--data-dir", str(target)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=6 * 3600, check=False)
-    if done.returncode != 0:
-        lines = (done.stderr or "").strip().splitlines()
-        raise RuntimeError(f"ct05 {step}: " + (lines[-1] if lines else f"exit status {done.returncode}"))
+    return ChildSteps(target)
 
 
-#: The lock a dashboard-started crawl holds (crawler.locks), so that only one runs across all the
+#: The lock a dashboard-started crawl holds (pipeline.locks), so that only one runs across all the
 #: pre-forked web workers, and every worker's dashboard shows it.
 CRAWL_LOCK = "admin-crawl"
 
 
 def _crawl_running() -> bool:
-    from crawler.locks import holder
+    from pipeline.locks import holder
 
     return holder(data_dir(), CRAWL_LOCK) is not None
 
@@ -195,14 +194,18 @@ def start_crawl() -> Response:
     if site and site not in known:
         flash("Trang tin không có trong danh mục.", "error")
         return redirect(url_for("admin.dashboard"))
+    from crawler.crawl import CrawlError, resolve_sites
+    from pipeline.locks import LockError, LockHeld, acquire
+    from pipeline.run import run_pipeline
+
     try:
-        from crawler.crawl import crawl_in_subprocess
-        from crawler.locks import LockError, LockHeld, acquire
-    except ImportError as exc:
-        flash(f"Chưa có bộ thu thập tin: {exc}", "error")
+        chosen = [site] if site else [s.id for s in resolve_sites(None, None)[0]]
+    except CrawlError as exc:
+        flash(f"Không thể bắt đầu thu thập: {exc}", "error")
         return redirect(url_for("admin.dashboard"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     target = data_dir()
+    steps = pipeline_steps(target)
     try:
         lock = acquire(target, CRAWL_LOCK, what=f"admin crawl {site or 'all'}")
     except LockHeld:
@@ -213,12 +216,11 @@ def start_crawl() -> Response:
         return redirect(url_for("admin.dashboard"))
 
     def run() -> None:
-        # crawl_in_subprocess waits for its child; this thread keeps the request from waiting too.
+        # The steps wait for their children; this thread keeps the request from waiting too. A site the
+        # scheduler (or anyone) is crawling is skipped: its lock is held.
         try:
-            crawl_in_subprocess(data_dir=target, site_ids=[site] if site else None, progress=False)
-            for step in ("process", "index"):  # so that what the crawl found becomes searchable
-                _cli_step(step, target)
-            app.extensions["ct05.crawl_error"] = None
+            report = run_pipeline(target, chosen, steps, together=True)
+            app.extensions["ct05.crawl_error"] = "; ".join(report.errors()) or None
         except Exception as exc:  # shown on the dashboard; the run table has the details
             app.logger.exception("crawl failed")
             app.extensions["ct05.crawl_error"] = str(exc)

@@ -14,32 +14,38 @@ import os
 from pathlib import Path
 from typing import Any
 
-from crawler.tomlfile import read_toml
+from crawler.config import Key, defaults, read_toml, validate
 
-#: key → (type, minimum or None, what it does). docs/deploy.md documents each (a test checks).
-SETTINGS: dict[str, tuple[type, float | None, str]] = {
-    "data_dir": (str, None, "Data directory (archive and index); `--data-dir` overrides it, and it overrides "
-                            "CT05_DATA_DIR."),
-    "admin_password": (str, None, "Password of the admin pages; without one they stay closed."),
-    "secret_key": (str, None, "Signs the admin session cookie (shared by all workers); random at each start "
-                              "when unset."),
-    "max_query_length": (int, 1, "Longest query accepted, in characters (longer: a 400 page)."),
-    "per_page": (int, 1, "Results per search page."),
-    "max_per_page": (int, 1, "Largest `per_page` a client may ask for."),
-    "max_page": (int, 1, "Deepest result page a client may ask for."),
-    "export_limit": (int, 1, "Most articles in one CSV/JSON export."),
-    "feed_size": (int, 1, "Entries in an Atom feed."),
-    "search_cache_size": (int, 0, "Search results kept in each worker's result cache."),
-    "search_cache_seconds": (float, 0, "How long a cached search result lives (0 = no cache)."),
-    "page_cache_size": (int, 0, "Rendered pages kept in each worker's page cache."),
-    "page_cache_seconds": (float, 0, "How long a cached page lives (0 = no cache); any index change "
-                                     "invalidates it sooner."),
-    "phrases_sample": (int, 1, "Articles read to compute the top phrases of a result set."),
-    "base_url": (str, None, "Public address of the site (https://…/), used for the absolute links of Atom feeds; "
-                            "unset: the address the request came to."),
-    "session_cookie_secure": (bool, None, "Send the admin session cookie over HTTPS only; unset: only when the "
-                                          "request came over HTTPS."),
+#: key → Key(kind, default, what it does, minimum): the one config form (crawler.config). docs/deploy.md
+#: documents each (a test checks); the app's defaults are these (webui.create_app).
+SETTINGS: dict[str, Key] = {
+    "data_dir": Key("str", "data", "Data directory (archive and index); `--data-dir` overrides it, and it overrides "
+                                   "CT05_DATA_DIR."),
+    "admin_password": Key("str", None, "Password of the admin pages; without one they stay closed."),
+    "secret_key": Key("str", None, "Signs the admin session cookie (shared by all workers); random at each start "
+                                   "when unset."),
+    "max_query_length": Key("int", 500, "Longest query accepted, in characters (longer: a 400 page).", 1),
+    "per_page": Key("int", 20, "Results per search page.", 1),
+    "max_per_page": Key("int", 100, "Largest `per_page` a client may ask for.", 1),
+    "max_page": Key("int", 500, "Deepest result page a client may ask for.", 1),
+    "export_limit": Key("int", 100_000, "Most articles in one CSV/JSON export.", 1),
+    "feed_size": Key("int", 50, "Entries in an Atom feed.", 1),
+    "search_cache_size": Key("int", 512, "Search results kept in each worker's result cache.", 0),
+    "search_cache_seconds": Key("float", 300.0, "How long a cached search result lives (0 = no cache).", 0),
+    "page_cache_size": Key("int", 2000, "Rendered pages kept in each worker's page cache.", 0),
+    "page_cache_seconds": Key("float", 300.0, "How long a cached page lives (0 = no cache); any index change "
+                                              "invalidates it sooner.", 0),
+    "phrases_sample": Key("int", 1000, "Articles read to compute the top phrases of a result set.", 1),
+    "base_url": Key("url", None, "Public address of the site (https://…/), used for the absolute links of Atom "
+                                 "feeds; unset: the address the request came to."),
+    "session_cookie_secure": Key("bool", None, "Send the admin session cookie over HTTPS only; unset: only when "
+                                               "the request came over HTTPS."),
 }
+
+
+def default_settings() -> dict[str, object]:
+    """Every setting at its default, as Flask config entries."""
+    return {key.upper(): value for key, value in defaults(SETTINGS).items()}
 
 
 class SettingsError(ValueError):
@@ -50,20 +56,8 @@ def load_settings(path: Path | str) -> dict[str, Any]:
     """Flask config entries from a TOML file (top level or a `[web]` table)."""
     raw = read_toml(Path(path), SettingsError)
     table = raw.get("web", raw) if isinstance(raw.get("web"), dict) else raw
-    config: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in SETTINGS:
-            raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(SETTINGS))})")
-        kind, minimum, _doc = SETTINGS[key]
-        if (isinstance(value, bool) and kind is not bool) or not (
-                isinstance(value, kind) or (kind is float and isinstance(value, int))):
-            raise SettingsError(f"{path}: setting {key!r} must be {kind.__name__}, not {value!r}")
-        if minimum is not None and value < minimum:
-            raise SettingsError(f"{path}: setting {key!r} must be at least {minimum:g}, not {value!r}")
-        if key == "base_url" and not str(value).startswith(("http://", "https://")):
-            raise SettingsError(f"{path}: setting 'base_url' must start with http:// or https://, not {value!r}")
-        config[key.upper()] = float(value) if kind is float else value
-    return config
+    values = validate(table, SETTINGS, where=str(path), error=SettingsError)
+    return {key.upper(): values[key] for key in table}
 
 
 def settings_from_env() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorServer
+from demo.server import MANIFEST, SITE_DIR, MirrorServer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from crawler.mirror.server import SITE_DIR, MirrorServer
+from demo.server import SITE_DIR, MirrorServer
 from webui.cli import cli
 
 

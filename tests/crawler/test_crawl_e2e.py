@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from crawler.archive import Archive
 from crawler.canon import url_path
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import MirrorServer
 from crawler.sites import load_sites
+from demo.server import MirrorServer
 
 
 def expected_date(entry: dict[str, Any]) -> str | None:
@@ -19,6 +21,7 @@ def expected_date(entry: dict[str, Any]) -> str | None:
     return published
 
 
+@pytest.mark.crawl
 def test_crawl_mirror_stores_every_article_once(mirror: MirrorServer, crawl_args: dict[str, Any],
                                                 manifest: dict[str, Any], tmp_path: Any) -> None:
     stats = crawl_in_subprocess(data_dir=tmp_path, progress=False, **crawl_args)

@@ -12,8 +12,8 @@ import pytest
 
 from crawler.archive import Archive
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import MirrorServer
 from crawler.sites import DEFAULT_PATH
+from demo.server import MirrorServer
 
 PARA = ("Đảng bộ Văn phòng UBND tỉnh có 114 đảng viên, sinh hoạt tại 09 chi bộ trực thuộc, "
         "thực hiện Chỉ thị 05-CT/TW về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. ")
@@ -157,6 +157,7 @@ def fault_server() -> Any:
     server.server_close()
 
 
+@pytest.mark.crawl
 def test_faulty_site_does_not_stop_the_crawl(fault_server: str, mirror: MirrorServer, manifest: dict[str, Any],
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registry = tmp_path / "sites.toml"

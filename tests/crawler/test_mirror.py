@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 
-from crawler.mirror import MANIFEST, MirrorServer
+from demo import MANIFEST, MirrorServer
 
 ARTICLES: list[dict] = json.loads(MANIFEST.read_text(encoding="utf-8"))["articles"]
 SITES = ["bacninh", "hoabinh", "nghean", "tthue", "yenbai"]

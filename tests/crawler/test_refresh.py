@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from crawler.archive import Archive
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import SITE_DIR, MirrorHandler, MirrorServer
+from demo.server import SITE_DIR, MirrorHandler, MirrorServer
 
 
+@pytest.mark.crawl
 def test_refresh_updates_changed_article_only(manifest: dict[str, Any], tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITE_DIR / "yenbai", root / "yenbai")
@@ -57,6 +60,7 @@ class Recording(MirrorHandler):
         self.served.append(self.path)
 
 
+@pytest.mark.crawl
 def test_later_crawl_skips_old_child_sitemaps_and_gets_304s(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITE_DIR / "yenbai", root / "yenbai")
@@ -90,6 +94,7 @@ def test_later_crawl_skips_old_child_sitemaps_and_gets_304s(tmp_path: Path) -> N
     assert second.totals["new"] == 0 and second.totals["pages"] == 3
 
 
+@pytest.mark.crawl
 def test_site_with_failures_keeps_no_validators(tmp_path: Path) -> None:
     from types import SimpleNamespace
 

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from crawler import republish
 from crawler.archive import Archive
 from crawler.article import Article
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.server import SITE_DIR, MirrorServer
+from demo.server import SITE_DIR, MirrorServer
 
 WORDS = ("xã huyện tỉnh nông dân mô hình sản xuất chăn nuôi trồng trọt hợp tác hội phụ nữ thanh niên "
          "đường giao thông trường học trạm y tế vốn vay ngân hàng chính sách giảm nghèo bền vững").split()
@@ -68,6 +69,7 @@ def test_second_pass_touches_only_new_articles(tmp_path: Path) -> None:
         assert count == republish.BANDS
 
 
+@pytest.mark.crawl
 def test_second_crawl_hashes_only_the_new_article(manifest: dict[str, Any], tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITE_DIR / "yenbai", root / "yenbai")

@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from crawler.archive import Archive
 from crawler.crawl import child_command, crawl_in_subprocess
-from crawler.mirror.server import MirrorHandler, MirrorServer
+from demo.server import MirrorHandler, MirrorServer
 
 
 class SlowHandler(MirrorHandler):
@@ -32,6 +34,7 @@ def stored_count(data: Path) -> int:
         return 0
 
 
+@pytest.mark.crawl
 def test_resume_after_sigkill(manifest: dict[str, Any], tmp_path: Path) -> None:
     data = tmp_path / "data"
     with MirrorServer(handler=SlowHandler) as mirror:
@@ -60,34 +63,25 @@ def test_resume_after_sigkill(manifest: dict[str, Any], tmp_path: Path) -> None:
     assert not any((data / "jobs").iterdir()), "a finished crawl removes its JOBDIR"
 
 
-def _lifo(path: Path, records: list[bytes], header: int | None = None) -> None:
-    import struct
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = b"".join(r + struct.pack(">L", len(r)) for r in records)
-    path.write_bytes(struct.pack(">L", len(records) if header is None else header) + body)
-
-
-def test_repair_keeps_a_cleanly_closed_queue(tmp_path: Path) -> None:
-    from crawler.settings import repair_job_dir
+def test_repair_keeps_the_queues_of_a_crawl_that_closed(tmp_path: Path) -> None:
+    from crawler.settings import mark_closed, repair_job_dir
 
     queues = tmp_path / "requests.queue"
-    _lifo(queues / "site-1" / "0", [b"a", b"bb"])
+    queues.mkdir()
     (queues / "active.json").write_text('{"site-1": [0]}')
+    mark_closed(tmp_path)
     assert not repair_job_dir(tmp_path)
-    assert (queues / "site-1" / "0").exists()
+    assert (queues / "active.json").exists()
+    assert repair_job_dir(tmp_path)  # the mark is used up: had the resumed crawl died, its queues go
 
 
-def test_repair_drops_torn_or_orphaned_queues(tmp_path: Path) -> None:
+def test_repair_drops_the_queues_of_a_killed_crawl(tmp_path: Path) -> None:
     from crawler.settings import repair_job_dir
 
     queues = tmp_path / "requests.queue"
     (tmp_path / "requests.seen").write_text("fp\n")
-    _lifo(queues / "site-1" / "0", [b"a"])
+    (queues / "site-1").mkdir(parents=True)
     (queues / "site-1" / "-10").write_bytes(b"\x00\x00")  # SIGKILL between creating the file and its header
-    (queues / "active.json").write_text('{"site-1": [0, -10]}')
     assert repair_job_dir(tmp_path)
     assert not queues.exists() and (tmp_path / "requests.seen").exists()
-    _lifo(queues / "site-1" / "0", [b"a", b"b"], header=0)  # killed while running: the count is written at close
-    assert repair_job_dir(tmp_path)  # and no active.json either
-    assert not queues.exists()
+    assert not repair_job_dir(tmp_path)  # nothing left to drop

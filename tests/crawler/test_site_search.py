@@ -11,9 +11,9 @@ import pytest
 from crawler.archive import Archive
 from crawler.canon import url_path
 from crawler.crawl import crawl_in_subprocess
-from crawler.mirror.search import _fold, _pages
-from crawler.mirror.server import SITE_DIR, MirrorServer
 from crawler.sites import DEFAULT_PATH
+from demo.search import _fold, _pages
+from demo.server import SITE_DIR, MirrorServer
 
 QUERY = "chỉ thị 05"
 
@@ -26,6 +26,7 @@ def _search_only_entry() -> str:
     return "\n".join(lines).replace("mirror-yenbai", "search-only").replace('mirror_of = "yenbai"\n', "") + "\n"
 
 
+@pytest.mark.crawl
 def test_site_search_discovers_the_matching_articles(mirror: MirrorServer, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     registry = tmp_path / "sites.toml"
@@ -45,6 +46,7 @@ def test_site_search_discovers_the_matching_articles(mirror: MirrorServer, tmp_p
     assert expected <= stored
 
 
+@pytest.mark.crawl
 def test_without_a_query_the_search_is_not_used(mirror: MirrorServer, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     registry = tmp_path / "sites.toml"
@@ -56,6 +58,7 @@ def test_without_a_query_the_search_is_not_used(mirror: MirrorServer, tmp_path: 
     assert stats.per_site["search-only"].get("new", 0) == 0
 
 
+@pytest.mark.crawl
 def test_cli_warns_when_no_chosen_site_has_a_search(mirror: MirrorServer, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from lxml import etree
 
 from crawler.archive import Archive
 from tests.hardening.conftest import CT05, HOSTILE_IMPORT, ROOT, Live, ct05, write_jsonl
 
-MIRROR_PAGE = (ROOT / "crawler" / "mirror" / "site" / "bacninh" / "chinh-tri" / "201208" /
+MIRROR_PAGE = (ROOT / "demo" / "site" / "bacninh" / "chinh-tri" / "201208" /
                "thuc-hien-cuoc-van-dong-hoc-tap-va-lam-theo-tam-guong-344750.htm")
 
 
@@ -45,6 +46,7 @@ def test_crawled_page_with_control_characters_is_still_an_article(tmp_path: Path
     assert "\x0b" not in run.out and "\x1f" not in run.out
 
 
+@pytest.mark.slow
 def test_status_and_search_escape_terminal_codes(data_dir: Path, tmp_path: Path) -> None:
     # An archive written before the sanitiser existed: the raw escape codes are stored as they came.
     from crawler.article import Article
@@ -63,6 +65,7 @@ def test_status_and_search_escape_terminal_codes(data_dir: Path, tmp_path: Path)
         assert "\x1b" not in run.text and "\x9b" not in run.text and "\x07" not in run.text, (args, run.out)
 
 
+@pytest.mark.slow
 def test_import_cli_and_analyze_never_print_escape_codes(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", HOSTILE_IMPORT[:2])
     run = ct05("import", str(src), "--data-dir", str(tmp_path / "data"))

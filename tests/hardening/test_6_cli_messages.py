@@ -36,6 +36,7 @@ def test_crawl_on_an_empty_read_only_data_dir(tmp_path: Path) -> None:
     assert_one_line_failure(run, ARCHIVE_FILE)
 
 
+@pytest.mark.slow
 def test_import_on_a_full_disk_loses_nothing(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "many.jsonl", many_records(1200))
     data = tmp_path / "data"
@@ -59,6 +60,7 @@ def unindexed(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("args", [("index",), ("index", "--rebuild", "--procs", "1"),
                                   ("index", "--rebuild", "--procs", "2"), ("catch-up",)])
+@pytest.mark.slow
 def test_index_on_a_full_disk(unindexed: Path, args: tuple[str, ...]) -> None:
     if args == ("catch-up",):  # an index exists; new articles arrive and the disk is full
         assert ct05("index", "--data-dir", str(unindexed)).code == 0
@@ -77,9 +79,10 @@ def test_index_on_a_full_disk(unindexed: Path, args: tuple[str, ...]) -> None:
     assert status["indexed"] == status["articles"] > 0  # nothing lost
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("limit_kb", [64, 128])
 def test_crawl_on_a_full_disk_stops_and_loses_nothing(tmp_path: Path, limit_kb: int) -> None:
-    from crawler.mirror.server import MirrorServer
+    from demo.server import MirrorServer
 
     data = tmp_path / "data"
     Archive.open(data).close()

@@ -117,6 +117,7 @@ def test_selected_facet_values_are_bounded(live: Live) -> None:
     assert status == 200 and len(body) < 1_000_000
 
 
+@pytest.mark.slow
 def test_failed_rebuild_leaves_nothing_and_leftovers_are_cleaned(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert ct05("import", str(FIXTURE), "--data-dir", str(data)).code == 0

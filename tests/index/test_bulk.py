@@ -67,6 +67,20 @@ def test_bulk_segment_equals_whoosh_writer(tmp_path: Path, articles: list[Articl
         assert a[key] == b[key], key
 
 
+@pytest.mark.slow
+def test_another_whoosh_release_gets_whooshs_own_writer(tmp_path: Path, articles: list[Article],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "WRITTEN_FOR", (9, 9, 9))  # the format this module writes is not this Whoosh's
+    assert not bulk.bulk_supported()
+    with Archive.open(tmp_path / "data") as archive:
+        archive.upsert_many(articles)
+        (tmp_path / "fallback").mkdir()
+        assert build_generation(archive, tmp_path / "fallback", procs=1) == len(articles)
+    _whoosh_build(tmp_path / "plain", articles)
+    assert _dump(tmp_path / "fallback") == _dump(tmp_path / "plain")
+
+
+@pytest.mark.slow
 def test_parallel_rebuild_answers_as_the_single_process_one(tmp_path: Path, articles: list[Article],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "MIN_ARTICLES_PER_PROCESS", 1)  # the test archive is small
@@ -99,6 +113,7 @@ def _group(pgid: int) -> list[int]:
     return members
 
 
+@pytest.mark.slow
 def test_parallel_rebuild_killed_midway_leaves_the_live_index(tmp_path: Path, articles: list[Article]) -> None:
     import os
     import signal

@@ -56,6 +56,7 @@ def judged_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchInd
     index.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scope", ["all", "topic"])
 def test_mean_ndcg_and_recall_hold(judged_index: SearchIndex, scope: str) -> None:
     queries = json.loads((DATA / "queries.json").read_text(encoding="utf-8"))

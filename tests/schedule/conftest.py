@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from crawler.schedule import Scheduler
-from crawler.schedule_config import ScheduleConfig, parse_config
+from pipeline.schedule import Scheduler
+from pipeline.schedule_config import ScheduleConfig, parse_config
 
 FAKE = Path(__file__).with_name("fake_step.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +25,9 @@ def make_config(**sections: dict[str, Any]) -> ScheduleConfig:
     return parse_config(raw)
 
 
-def fake_argv(data_dir: Path) -> Callable[[str, str | None, bool], list[str]]:
-    def argv(step: str, site: str | None, resume: bool) -> list[str]:
-        return [sys.executable, str(FAKE), step, str(data_dir), *([site] if site else []),
+def fake_argv(data_dir: Path) -> Callable[[str, list[str], bool], list[str]]:
+    def argv(step: str, sites: list[str], resume: bool) -> list[str]:
+        return [sys.executable, str(FAKE), step, str(data_dir), *([",".join(sites)] if sites else []),
                 *(["--resume"] if resume else [])]
     return argv
 

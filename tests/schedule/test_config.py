@@ -11,15 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.archive import Archive
-from crawler.schedule_config import (
-    SCHEMA,
-    ScheduleConfigError,
-    documented_keys,
-    load_config,
-    parse_config,
-    parse_duration,
-)
-from crawler.schedule_state import SiteState, backoff_delay, next_interval, now_utc, record_success
+from crawler.config import parse_duration
+from pipeline.schedule_config import SCHEMA, ScheduleConfigError, documented_keys, load_config, parse_config
+from pipeline.schedule_state import SiteState, backoff_delay, next_interval, now_utc, record_success
 from webui.cli.schedule_cmds import schedule
 
 from .conftest import ROOT, make_config
@@ -45,7 +39,7 @@ def test_every_key_is_documented_in_deploy_md() -> None:
 def test_every_key_of_the_bundled_file_is_in_the_schema() -> None:
     import tomllib
 
-    raw = tomllib.loads((ROOT / "crawler" / "schedule.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads((ROOT / "pipeline" / "schedule.toml").read_text(encoding="utf-8"))
     for section in ("schedule", "adaptive", "backoff"):
         assert set(raw[section]) == set(SCHEMA[section]), f"schedule.toml [{section}] should show every key"
 
@@ -91,7 +85,7 @@ def test_durations() -> None:
 
 
 def test_six_field_cron_has_seconds() -> None:
-    from crawler.schedule_config import cron_trigger
+    from pipeline.schedule_config import cron_trigger
 
     trigger = cron_trigger("*/5 * * * * *")
     now = now_utc()
@@ -141,7 +135,7 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     result = runner.invoke(schedule, ["--check", "--config", str(bad)])
     assert result.exit_code != 0 and "adaptive.window: must be a non-negative integer" in result.output
     with Archive.open(tmp_path) as archive:
-        from crawler.schedule_state import save_state
+        from pipeline.schedule_state import save_state
 
         save_state(archive, SiteState(site="tthue", interval=3600, failures=2, last_error="HTTP 503",
                                       last_status="failed"))
@@ -153,10 +147,25 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
 
 
 def test_searches_reach_every_crawl_command(tmp_path: Path) -> None:
-    from crawler.schedule import Scheduler
-    from crawler.schedule_config import parse_config
+    from pipeline.schedule import Scheduler
+    from pipeline.schedule_config import parse_config
 
     config = parse_config({"schedule": {"searches": ["chỉ thị 05", "làm theo Bác"]}})
-    argv = Scheduler(config, tmp_path, ["mirror-yenbai"])._cli_argv("crawl", "mirror-yenbai", False)
+    argv = Scheduler(config, tmp_path, ["mirror-yenbai"]).steps.argv("crawl", ["mirror-yenbai"], False)
     assert argv[-4:] == ["--search", "chỉ thị 05", "--search", "làm theo Bác"]
-    assert "--search" not in Scheduler(config, tmp_path, ["mirror-yenbai"])._cli_argv("process", None, False)
+    assert "--search" not in Scheduler(config, tmp_path, ["mirror-yenbai"]).steps.argv("process", [], False)
+
+
+def test_the_documented_defaults_are_the_schema_defaults() -> None:
+    import tomllib
+
+    docs = DEPLOY.read_text(encoding="utf-8")
+    section = docs.split("## The configuration file, key by key", 1)[1].split("\n## ", 1)[0]
+    for key, shown in re.findall(r"^\| `([a-z_<>.]+)` \| (`[^`]*`|—) \|", section, flags=re.M):
+        table, name = key.replace("<id>", "*").rsplit(".", 1)
+        spec = SCHEMA[table][name]
+        value = None if shown == "—" else tomllib.loads(f"v = {shown.strip('`')}")["v"]
+        if spec.kind == "duration" and value is not None:
+            assert parse_duration(value) == parse_duration(spec.default), key
+        else:
+            assert value == spec.default, key

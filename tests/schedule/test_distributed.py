@@ -18,7 +18,7 @@ import pytest
 
 from crawler.archive import Archive
 from crawler.canon import url_path
-from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+from demo.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
 
 from .conftest import ROOT
 
@@ -80,6 +80,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
+@pytest.mark.crawl
 def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
     from crawler.distributed import flush
     from crawler.distributed import workers as registered
@@ -96,7 +97,7 @@ def test_two_workers_share_one_frontier(tmp_path: Path, redis_url: str) -> None:
         # One worker as operators start it (`ct05 crawl --redis`), one as the module entry point.
         cli = [sys.executable, "-c", "from webui.cli import main; main()", "crawl", "--redis", redis_url,
                "--no-polite", *sites]
-        module = [sys.executable, "-m", "crawler.distributed", "--redis", redis_url, "--no-progress", "--no-polite",
+        module = [sys.executable, "-m", "crawler.crawl", "--redis", redis_url, "--no-progress", "--no-polite",
                   *sites]
         dirs = [tmp_path / f"w{i}" for i in (1, 2)]
         workers = [subprocess.Popen([*argv, "--data-dir", str(d)], env=env, cwd=ROOT, stdout=subprocess.PIPE,

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.locks import LockError, LockHeld, acquire, holder, lock_path, pid_alive
+from pipeline.locks import LockError, LockHeld, acquire, holder, lock_path, pid_alive
 
 HOLD = textwrap.dedent("""
     import sys, time
-    from crawler.locks import acquire
+    from pipeline.locks import acquire
     lock = acquire(sys.argv[1], sys.argv[2], what="test holder")
     print("held", flush=True)
     time.sleep(60)

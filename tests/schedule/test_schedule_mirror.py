@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from crawler.archive import Archive
-from crawler.locks import lock_path
-from crawler.mirror.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+from demo.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
+from pipeline.locks import lock_path
 
 from .conftest import ROOT
 
@@ -132,6 +132,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+@pytest.mark.crawl
 def test_scheduler_keeps_the_mirror_current_and_survives_a_crash(tmp_path: Path, mirror: Any) -> None:
     server, root = mirror
     data = tmp_path / "data"

@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.archive import Archive
-from crawler.locks import acquire
-from crawler.schedule import RUN_KIND, Scheduler
-from crawler.schedule_state import load_state, parse_iso
+from pipeline.locks import acquire
+from pipeline.schedule import RUN_KIND, Scheduler
+from pipeline.schedule_state import load_state, parse_iso
 
 from .conftest import ROOT, fake_argv, fake_events, make_config
 
@@ -86,6 +88,7 @@ def test_live_site_lock_skips_the_site_with_the_holder_named(tmp_path: Path, fak
         assert load_state(archive, "a").last_run is None  # still due next cycle
 
 
+@pytest.mark.slow
 def test_stop_request_ends_the_crawl_gracefully_and_the_next_run_resumes(tmp_path: Path, fake: Build) -> None:
     sched = fake(["slow"], {"new": {"slow": 50}, "sleep": 20})
     timer = threading.Timer(1.5, sched.request_stop)
@@ -154,7 +157,7 @@ def test_crawl_timeout_is_a_failure(tmp_path: Path, fake: Build) -> None:
 
 
 def test_child_ignoring_sigterm_is_killed_after_the_grace_period(monkeypatch) -> None:
-    from crawler import schedule_runner
+    from pipeline import child as schedule_runner
 
     monkeypatch.setattr(schedule_runner, "TERM_GRACE", 0.5)
     code = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(30)"
@@ -167,7 +170,7 @@ def test_child_ignoring_sigterm_is_killed_after_the_grace_period(monkeypatch) ->
 
 TWO = """
 import sys
-from crawler.schedule import Scheduler
+from pipeline.schedule import Scheduler
 from tests.schedule.conftest import fake_argv, make_config
 from pathlib import Path
 data = Path(sys.argv[1])
@@ -177,6 +180,7 @@ for _ in range(3):
 """
 
 
+@pytest.mark.slow
 def test_two_schedulers_never_crawl_one_site_at_once(tmp_path: Path) -> None:
     (tmp_path / "fake.json").write_text(json.dumps({"new": {"a": 2, "b": 2, "c": 2}, "sleep": 0.6}))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -203,7 +207,7 @@ def test_two_schedulers_never_crawl_one_site_at_once(tmp_path: Path) -> None:
 
 GROUP_SIGNAL = """
 import os, signal, sys, threading
-from crawler.schedule_runner import run_step
+from pipeline.child import run_step
 signal.signal(signal.SIGUSR1, lambda *_: None)
 timer = threading.Timer(0.5, lambda: os.killpg(os.getpgrp(), signal.SIGUSR1))
 timer.start()

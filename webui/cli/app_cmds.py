@@ -63,9 +63,9 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
     from crawler.archive import ARCHIVE_FILE
-    from crawler.schedule_state import schedule_status
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
+    from pipeline.schedule_state import schedule_status
 
     readonly = (resolve_data_dir(data_dir) / ARCHIVE_FILE).exists()  # works on a read-only or full disk
     with open_archive(data_dir, readonly=readonly) as archive:
@@ -118,39 +118,38 @@ def archive_sources(info: dict[str, object]) -> dict[str, int]:
               help="First of the five loopback ports of the bundled mirror (fixed, so URLs stay the same).")
 def demo(data_dir: Path | None, port: int, host: str, no_serve: bool, mirror_port: int) -> None:
     """The offline demo: serve the bundled mirror, crawl it over HTTP, process, index, serve the UI."""
-    from crawler.crawl import CrawlError, crawl_sites
-    from crawler.mirror.server import MirrorError, MirrorServer
-    from index.sync import sync_index
-    from nlp.enrich import NLP_VERSION, enrich_many
+    from crawler.crawl import CrawlError
+    from demo.server import MirrorError, MirrorServer
+    from pipeline.run import run_pipeline
+    from pipeline.steps import InProcessSteps
 
     data = resolve_data_dir(data_dir)
+    open_archive(data).close()  # a one-line error for an archive that cannot be opened
     start = time.perf_counter()
     mirror = MirrorServer(base_port=mirror_port)
+
+    def before(step: str, count: int) -> None:
+        if step == "crawl":
+            click.echo(f"[1/4] mirror of {len(mirror.urls)} sites on 127.0.0.1:{mirror_port}…; crawling…")
+        elif step == "process":
+            click.echo(f"[2/4] NLP over {count} new or changed articles…")
+        else:
+            click.echo("[3/4] indexing…")
+
     try:
         mirror.start()
-        click.echo(f"[1/4] mirror of {len(mirror.urls)} sites on 127.0.0.1:{mirror_port}…; crawling…")
-        stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in mirror.urls],
-                            base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()})
-        click.echo("      " + stats.summary())
+        steps = InProcessSteps(data, base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()}, progress=True,
+                               batch=100, before=before, after=lambda result: click.echo("      " + result.output),
+                               bar=lambda n, label: click.progressbar(length=n, label="      " + label, show_pos=True))
+        report = run_pipeline(data, [f"mirror-{s}" for s in mirror.urls], steps, together=True,
+                              downstream_if=lambda r: True)
     except (MirrorError, CrawlError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         mirror.stop()
+    for line in report.errors():
+        click.echo(term(f"      {line}"), err=True)
     with open_archive(data) as archive:
-        todo = archive.count_unprocessed(NLP_VERSION)
-        click.echo(f"[2/4] NLP over {todo} new or changed articles…")
-        batch = []
-        with click.progressbar(length=todo, label="      NLP", show_pos=True) as bar:
-            for article in enrich_many(archive.unprocessed(NLP_VERSION)):
-                batch.append(article)
-                bar.update(1)
-                if len(batch) >= 100:
-                    archive.save_enriched(batch)
-                    batch = []
-            archive.save_enriched(batch)
-        click.echo("[3/4] indexing…")
-        report = sync_index(archive, index_dir(data), progress=True)
-        click.echo("      " + report.summary())
         total = archive.count()
     click.echo(f"[4/4] {total} articles ready in {data} ({time.perf_counter() - start:.1f}s)")
     if not no_serve:

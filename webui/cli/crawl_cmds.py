@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, term
+from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term
 
 
 @click.command()
@@ -26,7 +27,7 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
           refresh: bool, searches: tuple[str, ...], redis_url: str | None, flush_redis: bool,
           no_polite: bool) -> None:
     """Crawl provincial news sites into the archive (alone, or as one of several with --redis)."""
-    from crawler.crawl import CrawlError, crawl_sites
+    from crawler.crawl import CrawlError
 
     overrides: dict[str, str] = {}
     for item in base_urls:
@@ -58,10 +59,28 @@ def crawl(data_dir: Path | None, site_ids: tuple[str, ...], base_urls: tuple[str
             except redis.RedisError as exc:
                 raise click.ClickException(f"Redis at {redis_url}: {exc}") from exc
         else:
-            stats = crawl_sites(**args)
+            stats = _crawl_locked(resolve_data_dir(data_dir), site_ids, overrides, args)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(stats.summary())
+
+
+def _crawl_locked(data: Path, site_ids: tuple[str, ...], overrides: dict[str, str], args: dict[str, Any]) -> Any:
+    """The crawl in this process, through the pipeline: a site another crawl holds is skipped, named."""
+    from crawler.crawl import CrawlError, resolve_sites
+    from pipeline.run import run_pipeline
+    from pipeline.steps import InProcessSteps
+
+    chosen, _origins = resolve_sites(list(site_ids) or None, overrides)
+    open_archive(data).close()  # a one-line error naming the archive, before the locks beside it
+    steps = InProcessSteps(data, base_urls=overrides, resume=args["resume"], refresh=args["refresh"],
+                           polite=args["polite"], progress=True, searches=args["searches"])
+    report = run_pipeline(data, [s.id for s in chosen], steps, do=["crawl"], together=True)
+    for line in report.errors():
+        click.echo(term(f"bỏ qua {line}"), err=True)
+    if not report.results:
+        raise CrawlError("no site crawled: " + "; ".join(report.errors()))
+    return report.results[-1].extra["stats"]
 
 
 @click.group()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, one_line, open_archive, term, term_json
+from webui.cli.common import data_dir_option, index_dir, one_line, open_archive, resolve_data_dir, term, term_json
 
 
 @click.command("index")
@@ -18,17 +18,23 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
     """Bring the search index up to date with the archive."""
     import os
 
-    from index.sync import IndexBusy, sync_index
+    from index.sync import IndexBusy
+    from pipeline.run import run_pipeline
+    from pipeline.steps import InProcessSteps
 
-    procs = procs or min(os.cpu_count() or 1, 4)
-    with open_archive(data_dir) as archive:
-        try:
-            report = sync_index(archive, index_dir(data_dir), rebuild=rebuild, progress=True, procs=procs)
-        except IndexBusy as exc:
-            raise click.ClickException(str(exc)) from exc
-        except OSError as exc:  # Whoosh's writes name no file: name the index directory
-            raise click.ClickException(f"{index_dir(data_dir)}: {one_line(exc)}") from exc
-    click.echo(report.summary())
+    data = resolve_data_dir(data_dir)
+    open_archive(data).close()  # a one-line error for an archive that cannot be opened
+    steps = InProcessSteps(data, rebuild=rebuild, procs=procs or min(os.cpu_count() or 1, 4))
+    try:
+        report = run_pipeline(data, [], steps, do=["index"], lock_wait=60.0)
+    except IndexBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # Whoosh's writes name no file: name the index directory
+        raise click.ClickException(f"{index_dir(data_dir)}: {one_line(exc)}") from exc
+    info = report.steps["index"]
+    if info["status"] != "ok":
+        raise click.ClickException(f"index: {info.get('reason') or info.get('error')}")
+    click.echo(report.results[-1].output)
 
 
 @click.command()

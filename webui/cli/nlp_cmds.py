@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, term
+from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term
 
 
 @click.command()
@@ -17,26 +16,18 @@ from webui.cli.common import data_dir_option, open_archive, term
 @click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 10000))
 def process(data_dir: Path | None, workers: int | None, batch: int) -> None:
     """Run the NLP enrichment over articles not processed yet (unchanged ones are skipped)."""
-    from nlp.enrich import NLP_VERSION, enrich_many
+    from pipeline.run import run_pipeline
+    from pipeline.steps import InProcessSteps
 
-    with open_archive(data_dir) as archive:
-        todo = archive.count_unprocessed(NLP_VERSION)
-        total = archive.count()
-        start = time.perf_counter()
-        done = 0
-        pending = []
-        with click.progressbar(length=todo, label="NLP", show_pos=True, file=None) as bar:
-            for article in enrich_many(archive.unprocessed(NLP_VERSION), workers=workers):
-                pending.append(article)
-                if len(pending) >= batch:
-                    done += archive.save_enriched(pending)
-                    bar.update(len(pending))
-                    pending = []
-            if pending:
-                done += archive.save_enriched(pending)
-                bar.update(len(pending))
-        took = time.perf_counter() - start
-    click.echo(f"processed {done} articles, skipped {total - todo} unchanged, in {took:.1f}s")
+    data = resolve_data_dir(data_dir)
+    open_archive(data).close()  # a one-line error for an archive that cannot be opened
+    steps = InProcessSteps(data, workers=workers, batch=batch,
+                           bar=lambda n, label: click.progressbar(length=n, label=label, show_pos=True))
+    report = run_pipeline(data, [], steps, do=["process"])
+    info = report.steps["process"]
+    if info["status"] != "ok":
+        raise click.ClickException(f"process: {info.get('reason') or info.get('error')}")
+    click.echo(report.results[-1].output)
 
 
 @click.command()

@@ -60,7 +60,7 @@ def _print_status(info: dict[str, object]) -> None:
 @click.command("schedule")
 @data_dir_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Scheduler configuration (TOML). Default: the bundled crawler/schedule.toml.")
+              help="Scheduler configuration (TOML). Default: the bundled pipeline/schedule.toml.")
 @click.option("--once", is_flag=True, help="Run every job once (due sites only), then exit: for cron/systemd timers.")
 @click.option("--force", is_flag=True, help="With --once: crawl every site, due or not.")
 @click.option("--site", "site_ids", multiple=True, help="Only these sites (repeatable). Default: from the config.")
@@ -74,10 +74,10 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
 
     Runs until SIGTERM or Ctrl-C, which let the current step finish and record the cycle.
     """
-    from crawler.schedule import Scheduler
-    from crawler.schedule_config import ScheduleConfigError, load_config
-    from crawler.schedule_state import schedule_status
     from crawler.sites import SiteConfigError, load_sites
+    from pipeline.schedule import Scheduler
+    from pipeline.schedule_config import ScheduleConfigError, load_config
+    from pipeline.schedule_state import schedule_status
 
     data = resolve_data_dir(data_dir)
     if show_status:

@@ -1,6 +1,6 @@
 """Read the dev-time material in ../shared and turn it into article records for the offline mirror.
 
-Only bench/make_mirror.py imports this module; the product and its tests never read ../shared.
+Only demo/make_mirror.py imports this module; the product and its tests never read ../shared.
 """
 
 from __future__ import annotations

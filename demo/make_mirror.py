@@ -1,9 +1,9 @@
 """Generate the bundled offline mirror of five provincial news sites (dev time only).
 
-Reads ../shared (seeds and corpus) relative to the repo and writes crawler/mirror/site/<site_id>/ plus
-crawler/mirror/manifest.json. Deterministic: a fixed random seed drives every choice.
+Reads ../shared (seeds and corpus) relative to the repo and writes demo/site/<site_id>/ plus
+demo/manifest.json. Deterministic: a fixed random seed drives every choice.
 
-    python bench/make_mirror.py [--shared ../shared]
+    python -m demo.make_mirror [--shared ../shared]
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ import argparse
 import json
 import random
 import shutil
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from mirror_pages import (  # noqa: E402 - path set up above
+from demo.mirror_pages import (
     CSS,
     SVG,
     about_page,
@@ -30,11 +27,11 @@ from mirror_pages import (  # noqa: E402 - path set up above
     rss_xml,
     sitemap_xml,
 )
-from mirror_sites import SITES, article_path  # noqa: E402
-from mirror_sources import CT05_RE, Article, load_baomoi, load_seeds, load_vietnews  # noqa: E402
+from demo.mirror_sites import SITES, article_path
+from demo.mirror_sources import CT05_RE, Article, load_baomoi, load_seeds, load_vietnews
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "crawler" / "mirror"
+OUT = REPO / "demo"
 SEED = 20160516  # the day Chỉ thị 05-CT/TW was signed
 
 # Hand-picked from the corpus after reading them: clearly about học tập và làm theo Bác / Chỉ thị 05 / named models.
@@ -228,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     for s in SITES:
         write_site(s, [a for a in arts if a.site == s], tracked if s == "nghean" else None)
     rows = [manifest_row(a, tracked) for a in sorted(arts, key=lambda a: (a.site, a.path))]
-    about = ("Every article of the offline mirror (crawler/mirror/site). published: the date the page shows "
+    about = ("Every article of the offline mirror (demo/site). published: the date the page shows "
              "(byline or metadata, local time UTC+7, null if the page shows none); date_in: where it is "
              "(metadata = machine-readable <meta>/JSON-LD and the visible byline, byline = visible only, none); "
              "lastmod: the sitemap date; republication_of: {site, path} of the original.")

@@ -3,7 +3,7 @@
     with MirrorServer() as mirror:
         mirror.url("tthue", "/robots.txt")   # -> "http://127.0.0.1:PORT/robots.txt"
 
-`python -m crawler.mirror.server` prints the site URLs and serves until Ctrl-C.
+`python -m demo.server` prints the site URLs and serves until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-from crawler.mirror.search import SEARCH_PATH, search_page
+from demo.search import SEARCH_PATH, search_page
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 MANIFEST = Path(__file__).resolve().parent / "manifest.json"

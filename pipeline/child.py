@@ -11,16 +11,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-#: How the scheduler starts the `ct05` CLI in a child without depending on webui at import time.
-CLI_CODE = "from webui.cli import main; main()"
 #: Seconds a child has to exit after SIGTERM before it is killed.
 TERM_GRACE = 30.0
 
@@ -45,27 +41,6 @@ class StepResult:
         return {"step": self.step, "site": self.site, "ok": self.ok, "returncode": self.returncode,
                 "seconds": round(self.seconds, 2), "error": self.error, "timed_out": self.timed_out,
                 "stopped": self.stopped, **self.extra}
-
-
-def cli_argv(step: str, data_dir: Path, site: str | None = None, base_url: str | None = None,
-             resume: bool = False, searches: Sequence[str] = ()) -> list[str]:
-    """The command line of a step in this interpreter.
-
-    A crawl is `python -m crawler.crawl` (one site; statistics as JSON on stdout, recorded as a `crawl`
-    run in the archive); process and index are `ct05 process|index --data-dir DIR`.
-    """
-    if step != "crawl":
-        return [sys.executable, "-c", CLI_CODE, step, "--data-dir", str(data_dir)]
-    if site is None:
-        raise ValueError("a crawl step needs a site")
-    argv = [sys.executable, "-m", "crawler.crawl", "--data-dir", str(data_dir), "--site", site, "--no-progress"]
-    if base_url:
-        argv += ["--base-url", f"{site}={base_url}"]
-    if resume:
-        argv.append("--resume")
-    for query in searches:
-        argv += ["--search", query]
-    return argv
 
 
 def _tail(text: str, lines: int = 20) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.archive import Archive
-from crawler.schedule_config import ScheduleConfig
+from pipeline.schedule_config import ScheduleConfig
 
 META_PREFIX = "schedule.site."
 
@@ -146,7 +146,7 @@ def schedule_status(archive: Archive, data_dir: Any, limit: int = 10) -> dict[st
     {"sites": {id: state + "running" (the lock holder, or None)}, "cycles": the last `limit` cycles,
      "pending": whether stored articles still wait for process/index}.
     """
-    from crawler.locks import holder
+    from pipeline.locks import holder
 
     sites: dict[str, Any] = {}
     for site_id, state in sorted(all_states(archive).items()):

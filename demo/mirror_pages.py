@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 
-from mirror_sites import (
+from demo.mirror_sites import (
     Site,
     byline,
     cat_label,
@@ -17,7 +17,7 @@ from mirror_sites import (
     short_date,
     sidebar,
 )
-from mirror_sources import Article
+from demo.mirror_sources import Article
 
 PAGE_SIZE = 10
 

@@ -7,12 +7,13 @@ A *job* is a cron expression and the sites that follow it (`schedule.cron` for m
 2. mark earlier cycles whose process died as `crashed`;
 3. crawl every site of the job that is due (adaptive interval, back-off after failures), each in a
    child process holding the site's lock; a live lock skips the site with the holder in the log;
-4. run `ct05 process` then `ct05 index` (under the `nlp` and `index` locks) if anything was stored;
+4. run the process then the index step (under the `nlp` and `index` locks) if anything was stored;
 5. record the cycle in the archive's `runs` table (kind `schedule`): start, end, status, per-site
    counts, errors. `ct05 status` and the admin page show it.
 
 `request_stop()` (SIGTERM) lets the current step finish, asks running crawls to stop gracefully,
-records the cycle and returns. crawler/ imports nothing from nlp/index/webui: steps are child processes.
+records the cycle and returns. The steps and their locks are `pipeline.run.run_pipeline`'s, every step a
+child process (`pipeline.steps.ChildSteps`).
 """
 
 from __future__ import annotations
@@ -24,20 +25,20 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError, utcnow
-from crawler.locks import LockError, LockHeld, acquire, pid_alive
-from crawler.schedule_config import ScheduleConfig
-from crawler.schedule_runner import StepResult, cli_argv, run_step
-from crawler.schedule_state import SiteState, is_due, load_state, now_utc, record_failure, record_success, save_state
+from pipeline.child import StepResult
+from pipeline.locks import pid_alive
+from pipeline.run import PipelineReport, run_pipeline
+from pipeline.schedule_config import ScheduleConfig
+from pipeline.schedule_state import SiteState, is_due, load_state, now_utc, record_failure, record_success, save_state
+from pipeline.steps import ArgvFor, ChildSteps
 
 log = logging.getLogger("ct05.schedule")
 RUN_KIND = "schedule"
 PENDING_KEY = "schedule.pending"  # set while stored articles still wait for process/index
-ArgvFor = Callable[[str, str | None, bool], list[str]]
 
 
 class DataDirError(RuntimeError):
@@ -93,13 +94,12 @@ class Scheduler:
         self.config = config
         self.data_dir = Path(data_dir)
         self.sites = [s for s in sites if config.sites.get(s) is None or config.sites[s].enabled]
-        self.argv_for = argv_for or self._cli_argv
         self.stop = threading.Event()
-
-    def _cli_argv(self, step: str, site: str | None, resume: bool) -> list[str]:
-        base_url = self.config.base_url(site) if site else None
-        return cli_argv(step, self.data_dir, site=site, base_url=base_url, resume=resume,
-                        searches=self.config.schedule.get("searches") or ())
+        urls = {s: url for s in self.sites if (url := config.base_url(s))}
+        self.steps = ChildSteps(self.data_dir, base_urls=urls, searches=config.schedule.get("searches") or (),
+                                crawl_timeout=float(config.schedule["crawl_timeout"]),
+                                step_timeout=float(config.schedule["step_timeout"]), stop=self.stop,
+                                argv_for=argv_for)
 
     def request_stop(self) -> None:
         """Finish the current step, record the cycle, start nothing new."""
@@ -143,19 +143,25 @@ class Scheduler:
         run_id = archive.start_run(RUN_KIND)
         archive.update_run_stats(run_id, record)
         log.info("cycle #%s (job %s): crawling %s", run_id, job, ", ".join(due) or "nothing")
-        with ThreadPoolExecutor(max_workers=int(self.config.schedule["parallel"])) as pool:
-            results = list(pool.map(self._crawl_site, due))
-        for site, info in zip(due, results, strict=True):
-            record["sites"][site] = info
-            if info["status"] == "failed":
-                record["totals"]["failed"] += 1
-                record["errors"].append(f"{site}: {info['error']}")
-            record["totals"]["new"] += int(info.get("new", 0))
-            record["totals"]["updated"] += int(info.get("updated", 0))
-        archive.update_run_stats(run_id, record)
-        if record["totals"]["new"] or record["totals"]["updated"]:
-            archive.set_meta(PENDING_KEY, f"{utcnow()} {os.getpid()} {run_id}")
-        self._downstream(archive, record)
+        steps = [s for s in ("process", "index") if self.config.schedule[s]]
+        token: list[str] = []
+
+        def after_crawls(report: PipelineReport) -> bool:
+            """Record the crawls; process and index while stored articles wait for them."""
+            self._record_crawls(archive, run_id, record, report)
+            token.extend(filter(None, [archive.get_meta(PENDING_KEY)]))
+            return bool(token)
+
+        report = run_pipeline(self.data_dir, due, self.steps, do=["crawl", *steps], stop=self.stop,
+                              parallel=int(self.config.schedule["parallel"]),
+                              lock_wait=float(self.config.schedule["lock_wait"]),
+                              around_crawl=self._crawl_site, downstream_if=after_crawls)
+        record["steps"].update(report.steps)
+        record["errors"] += [f"{step}: {info['error']}" for step, info in report.steps.items()
+                             if info["status"] == "failed"]
+        if token and all(report.steps.get(s, {}).get("status") == "ok" for s in steps):
+            # Clear the flag only if no crawl stored anything since we read it (another job may have).
+            archive.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (PENDING_KEY, token[0]))
         status = self._status(record)
         record["status"] = status
         archive.finish_run(run_id, status, record)
@@ -171,31 +177,27 @@ class Scheduler:
             return "failed" if all(s in ("failed", "skipped") for s in states) else "partial"
         return "ok"
 
-    def _crawl_site(self, site: str) -> dict[str, Any]:
-        """Crawl one site under its lock, in a child process; update its adaptive state."""
-        if self.stop.is_set():
-            return {"status": "skipped", "reason": "stop requested"}
-        try:
-            lock = acquire(self.data_dir, f"site-{site}", what=f"crawl {site}")
-        except LockHeld as exc:
-            log.warning("skip %s: %s", site, exc)
-            return {"status": "skipped", "reason": str(exc)}
-        except LockError as exc:
-            log.error("skip %s: %s", site, exc)
-            return {"status": "failed", "error": str(exc)}
-        with lock:
-            if lock.stale:
-                log.warning("cleared stale lock of %s left by dead pid %s", site, lock.stale.get("pid"))
-            # A separate connection: the archive handle of the cycle is used by another thread.
-            with Archive.open(self.data_dir) as archive:
-                state = load_state(archive, site)
-                started, before = utcnow(), _last_run_id(archive)
-                argv = self.argv_for("crawl", site, state.interrupted)
-                log.info("crawl %s: %s", site, " ".join(argv[1:]))
-                result = run_step("crawl", argv, site=site, timeout=float(self.config.schedule["crawl_timeout"]),
-                                  pass_fds=[lock.fd], stop=self.stop,
-                                  on_start=lambda pid: lock.update(child_pid=pid))
-                return self._after_crawl(archive, state, result, started, before)
+    def _record_crawls(self, archive: Archive, run_id: int, record: dict[str, Any],
+                       report: PipelineReport) -> None:
+        for site, info in report.sites.items():
+            record["sites"][site] = info
+            if info["status"] == "failed":
+                record["totals"]["failed"] += 1
+                record["errors"].append(f"{site}: {info['error']}")
+            record["totals"]["new"] += int(info.get("new", 0))
+            record["totals"]["updated"] += int(info.get("updated", 0))
+        archive.update_run_stats(run_id, record)
+        if record["totals"]["new"] or record["totals"]["updated"]:
+            archive.set_meta(PENDING_KEY, f"{utcnow()} {os.getpid()} {run_id}")
+
+    def _crawl_site(self, site: str, crawl: Callable[[bool], StepResult]) -> dict[str, Any]:
+        """Called holding the site's lock: crawl (resuming an interrupted crawl), update the adaptive state."""
+        # A separate connection: the archive handle of the cycle is used by another thread.
+        with Archive.open(self.data_dir) as archive:
+            state = load_state(archive, site)
+            started, before = utcnow(), _last_run_id(archive)
+            log.info("crawl %s%s", site, " (resuming)" if state.interrupted else "")
+            return self._after_crawl(archive, state, crawl(state.interrupted), started, before)
 
     def _after_crawl(self, archive: Archive, state: SiteState, result: StepResult, started: str,
                      before: int) -> dict[str, Any]:
@@ -223,39 +225,6 @@ class Scheduler:
         save_state(archive, state)
         return info
 
-    def _downstream(self, archive: Archive, record: dict[str, Any]) -> None:
-        """`ct05 process` then `ct05 index`, each under its lock, while articles wait for them."""
-        token = archive.get_meta(PENDING_KEY)
-        if not token:
-            return
-        steps = [s for s in ("process", "index") if self.config.schedule[s]]
-        for step in steps:
-            if self.stop.is_set():
-                record["steps"][step] = {"status": "skipped", "reason": "stop requested"}
-                return
-            name = "nlp" if step == "process" else "index"
-            try:
-                lock = acquire(self.data_dir, name, what=step, wait=float(self.config.schedule["lock_wait"]))
-            except (LockHeld, LockError) as exc:
-                log.warning("skip %s: %s", step, exc)
-                record["steps"][step] = {"status": "skipped", "reason": str(exc)}
-                return
-            with lock:
-                result = run_step(step, self.argv_for(step, None, False), timeout=float(self.config.schedule[
-                    "step_timeout"]), pass_fds=[lock.fd], stop=self.stop, stop_gracefully=False,
-                    on_start=lambda pid, lock=lock: lock.update(child_pid=pid))
-            info: dict[str, Any] = {"status": "ok" if result.ok else "failed", "seconds": round(result.seconds, 2)}
-            if not result.ok:
-                info.update(error=result.error, output=result.output[-2000:])
-                record["errors"].append(f"{step}: {result.error}")
-                log.error("%s failed: %s\n%s", step, result.error, result.output)
-                record["steps"][step] = info
-                return
-            log.info("%s ok in %.1fs: %s", step, result.seconds, result.output.splitlines()[-1:] or "")
-            record["steps"][step] = info
-        # Clear the flag only if no crawl stored anything since we read it (another job may have).
-        archive.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (PENDING_KEY, token))
-
     # -- entry points ----------------------------------------------------------------------------
 
     def run_once(self, force: bool = False) -> list[dict[str, Any]]:
@@ -271,7 +240,7 @@ class Scheduler:
         """Block, firing each job on its cron expression, until `request_stop()`."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        from crawler.schedule_config import cron_trigger
+        from pipeline.schedule_config import cron_trigger
 
         tz = self.config.schedule["timezone"]
         aps = BackgroundScheduler(timezone=tz)
