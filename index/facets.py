@@ -11,6 +11,11 @@ import numpy as np
 from index.analysis import fold
 from index.postings import Snapshot
 from index.types import FacetValue
+from nlp.collation import vi_key
+
+#: The bucket of documents that have no value for a facet (no province found, no date, no model):
+#: counted, shown last and filterable like any value, so a facet's counts add up to the total.
+UNKNOWN = "Không rõ"
 
 
 class FacetField:
@@ -45,6 +50,20 @@ class FacetField:
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.index = {**{v: pos[canonical.get(v, v)] for v in canonical if canonical.get(v, v) in pos}, **pos}
         self._squashed = [_squash(v) for v in names]
+
+    def add_unknown(self, n: int) -> None:
+        """Add the `UNKNOWN` value: the documents of the snapshot that have no value for this facet."""
+        if UNKNOWN in self.index:
+            return
+        has = np.zeros(n, dtype=bool)
+        has[self.docs] = True
+        missing = np.flatnonzero(~has).astype(np.int64)
+        self.values = [*self.values, UNKNOWN]
+        self.docs = np.concatenate([self.docs, missing])
+        self.vids = np.concatenate([self.vids, np.full(missing.size, len(self.values) - 1, dtype=np.int64)])
+        self.offsets = np.concatenate([self.offsets, [self.offsets[-1] + missing.size]]).astype(np.int64)
+        self.index[UNKNOWN] = len(self.values) - 1
+        self._squashed.append(_squash(UNKNOWN))
 
     def docs_of(self, value: str) -> np.ndarray:
         i = self.index.get(value)
@@ -94,14 +113,18 @@ def _squash(text: str) -> str:
 
 def facet_values(field: FacetField, counts: np.ndarray, selected: tuple[str, ...], limit: int,
                  by_value: bool = False) -> list[FacetValue]:
-    """Non-zero counts, biggest first (or by value for years and months); selected values always shown."""
-    nz = np.flatnonzero(counts)
+    """Non-zero counts, biggest first (or by value for years and months; ties in Vietnamese order); the
+    `UNKNOWN` bucket last and never cut by the limit; selected values always shown."""
+    unknown = field.index.get(UNKNOWN)
+    nz = [i for i in np.flatnonzero(counts).tolist() if i != unknown]
     if by_value:
-        order = sorted(nz.tolist(), key=lambda i: field.values[i], reverse=True)
+        order = sorted(nz, key=lambda i: field.values[i], reverse=True)
     else:
-        order = sorted(nz.tolist(), key=lambda i: (-int(counts[i]), field.values[i]))
+        order = sorted(nz, key=lambda i: (-int(counts[i]), vi_key(field.values[i])))
     if limit:
         order = order[:limit]
+    if unknown is not None and counts[unknown]:
+        order.append(unknown)
     out = [FacetValue(value=field.values[i], count=int(counts[i]), selected=field.values[i] in selected)
            for i in order]
     shown = {fv.value for fv in out}

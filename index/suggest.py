@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from index.analysis import fold_word, normalize
+from index.facets import UNKNOWN
 from index.query import And, Parsed, Text, Words
 from nlp.segment import compounds
 
@@ -69,7 +70,7 @@ def model_names(view: Any) -> set[tuple[str, ...]]:
     cached = view.suggest_cache.get("models")
     if cached is None:
         field = view.facet("model")
-        cached = {tuple(_WORD.findall(fold_word(v.lower()))) for v in field.index}
+        cached = {tuple(_WORD.findall(fold_word(v.lower()))) for v in field.index if v != UNKNOWN}
         view.suggest_cache["models"] = cached
     return cached  # type: ignore[no-any-return]
 

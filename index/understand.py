@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from index.facets import UNKNOWN
 from index.types import Chip
 from index.view import View
 from nlp.gazetteer import Province, provinces
@@ -136,6 +137,8 @@ def _models(view: View) -> _Names[str]:
         field = view.facet("model")
         names = _MODELS[view] = _Names()
         for form, i in field.index.items():
+            if form == UNKNOWN:
+                continue
             value, words = field.values[i], len(_TOKEN.findall(form))
             # Short lower-case catalogue entries are often ordinary words the detector took ("làm theo",
             # "đồ chơi"); a named model is written capitalised ("Dân vận khéo", "3 không") or is longer.

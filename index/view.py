@@ -40,6 +40,8 @@ class View:
             field = FacetField(self.snap, name)
             if name == "model":
                 field.merge(_model_groups(field))
+            if name != "month":  # the timeline has no "unknown month" bar; the year facet counts undated
+                field.add_unknown(self.n)
             self._facets[name] = field
         return self._facets[name]
 

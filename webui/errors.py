@@ -10,7 +10,7 @@ from markupsafe import escape
 from werkzeug.exceptions import BadHost, HTTPException
 
 from index.types import QueryError
-from webui.params import ParamError
+from webui.params import NotFoundError, ParamError
 from webui.resources import IndexUnavailable
 
 bp = Blueprint("errors", __name__)
@@ -54,6 +54,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(ParamError)
     def bad_param(exc: ParamError) -> tuple[Response | str, int]:
         return error_response(400, str(exc), "bad_parameter")
+
+    @app.errorhandler(NotFoundError)
+    def not_found(exc: NotFoundError) -> tuple[Response | str, int]:
+        return error_response(404, str(exc), "not_found")
 
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError) -> tuple[Response | str, int]:

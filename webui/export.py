@@ -1,10 +1,9 @@
-"""Exports of the whole current result set (CSV with BOM, JSON), streamed; a printable report view."""
+"""Exports of the whole current result set or of the ticked articles (CSV with BOM, XLSX, JSON), streamed;
+a printable report view."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -13,23 +12,27 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
+from crawler.archive import Archive
+from crawler.article import Article
 from index.types import Hit, SearchQuery
-from webui.helpers import plain_snippet
+from nlp.models import IMPLEMENTED
+from webui.helpers import plain_snippet, source_name
 from webui.params import ParamError, parse_search
-from webui.resources import get_archive, get_index
+from webui.resources import data_dir, get_archive, get_index
+from webui.tables import csv_response, filename, safe_cell, xlsx_response
+
+__all__ = ["COLUMNS", "bp", "safe_cell"]
 
 bp = Blueprint("export", __name__)
 BATCH = 200
-COLUMNS = ("id", "url", "title", "source", "province", "province_2025", "published", "models", "themes",
-           "republications", "snippet")
+#: The columns of an article export, in Vietnamese (the JSON export keeps its English keys).
+COLUMNS = ("Mã bài", "Tiêu đề", "Địa chỉ", "Nguồn", "Ngày đăng", "Tác giả", "Tỉnh, thành (trước 7/2025)",
+           "Tỉnh, thành (từ 7/2025)", "Mô hình thực hiện", "Mô hình nhắc đến", "Người", "Tổ chức", "Văn bản",
+           "Chủ đề", "Độ liên quan", "Số bản đăng lại", "Đoạn trích", "Nội dung")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+#: Parameters an export accepts besides the search ones: the selection, the CSV separator.
+EXPORT_PARAMS = ("ids", "sep")
+MAX_IDS = 500
 
 
 def iter_hits(query: SearchQuery, limit: int) -> Iterator[Hit]:
@@ -58,49 +61,83 @@ def _iter_pages(idx: Any, query: SearchQuery, limit: int, first: Any) -> Iterato
         page += 1
 
 
-def row(hit: Hit) -> list[str]:
-    cells = [hit.id, hit.url, hit.title, hit.source, hit.province or "", hit.province_2025 or "",
-             hit.published or "", "; ".join(hit.models), "; ".join(hit.themes), str(hit.republications),
-             plain_snippet(hit.snippet)]
-    return [safe_cell(c) for c in cells]
+def _names(entities: Any) -> str:
+    return "; ".join(e.name for e in entities)
 
 
-def filename(ext: str) -> str:
-    return f"ct05-ket-qua-{datetime.now().strftime('%Y%m%d-%H%M')}.{ext}"
+def article_row(art: Article | None, hit: Hit | None = None) -> list[object]:
+    """Every field of one article (from the archive; the hit's values when the archive lacks it)."""
+    enr = art.enrichment if art is not None else None
+    models = enr.models if enr else ()
+    done = [m.name for m in models if m.kind == IMPLEMENTED]
+    mentioned = [m.name for m in models if m.kind != IMPLEMENTED]
+    if hit is not None and not models:
+        mentioned = list(hit.models)
+    return [
+        hit.id if hit else art.id if art else "",
+        hit.title if hit else art.title if art else "",
+        hit.url if hit else art.url if art else "",
+        source_name(hit.source if hit else art.source if art else ""),
+        (hit.published if hit else art.published if art else None) or "",
+        (art.author if art else None) or "",
+        (hit.province if hit else (enr.province if enr else art.source_province if art else None)) or "",
+        (hit.province_2025 if hit else (enr.province_2025 if enr else None)) or "",
+        "; ".join(done), "; ".join(mentioned),
+        _names(enr.persons) if enr else "", _names(enr.organizations) if enr else "",
+        _names(enr.documents) if enr else "",
+        "; ".join(enr.themes if enr else hit.themes if hit else ()),
+        round(float(enr.relevance), 3) if enr else "",
+        hit.republications if hit else 0,
+        plain_snippet(hit.snippet) if hit else "",
+        art.body if art else "",
+    ]
 
 
 def export_query() -> SearchQuery:
-    return parse_search(request.args, per_page=BATCH, max_per_page=BATCH)
+    return parse_search(request.args, per_page=BATCH, max_per_page=BATCH, extra=EXPORT_PARAMS)
+
+
+def selected_ids() -> list[str]:
+    """The ticked articles (`ids=…`), in order, each once; a bad list is a 400."""
+    ids = request.args.getlist("ids")
+    if len(ids) > MAX_IDS or not all(_ID.match(i) for i in ids):
+        raise ParamError("Danh sách bài viết được chọn không hợp lệ.")
+    return list(dict.fromkeys(ids))
+
+
+def export_rows() -> Iterator[list[object]]:
+    """The rows of an export: the ticked articles when `ids` is given, else every hit of the search.
+    Parameters are checked now (a 400, not a cut stream); the archive is read while streaming."""
+    ids = selected_ids()
+    if ids:
+        return (article_row(a) for a in _articles(ids) if a is not None)
+    hits = iter_hits(export_query(), int(current_app.config["EXPORT_LIMIT"]))
+    return _hit_rows(hits)
+
+
+def _articles(ids: list[str]) -> Iterator[Article | None]:
+    # The stream's own connection: the request's one is closed at teardown, before the body is sent.
+    with Archive.open(data_dir(), readonly=True) as archive:
+        for article_id in ids:
+            yield archive.get(article_id)
+
+
+def _hit_rows(hits: Iterator[Hit]) -> Iterator[list[object]]:
+    with Archive.open(data_dir(), readonly=True) as archive:
+        for hit in hits:
+            yield article_row(archive.get(hit.id), hit)
 
 
 @bp.get("/export.csv")
 def csv_export() -> Response:
-    """CSV, UTF-8 with BOM so Excel shows Vietnamese, of every matching article."""
-    query = export_query()
-    limit = int(current_app.config["EXPORT_LIMIT"])
-
-    hits = iter_hits(query, limit)
-
-    def generate() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(COLUMNS)
-        yield "\ufeff" + _drain(buf)
-        for n, hit in enumerate(hits, 1):
-            writer.writerow(row(hit))
-            if n % 100 == 0:
-                yield _drain(buf)
-        yield _drain(buf)
-
-    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename("csv")}"'})
+    """CSV (UTF-8 with BOM, ";" unless `sep` says otherwise) of every matching or ticked article."""
+    return csv_response(COLUMNS, export_rows(), "ket-qua")
 
 
-def _drain(buf: io.StringIO) -> str:
-    text = buf.getvalue()
-    buf.seek(0)
-    buf.truncate(0)
-    return text
+@bp.get("/export.xlsx")
+def xlsx_export() -> Response:
+    """XLSX of every matching or ticked article, every field."""
+    return xlsx_response(COLUMNS, export_rows(), "ket-qua", "Kết quả")
 
 
 @bp.get("/export.json")
@@ -120,19 +157,17 @@ def json_export() -> Response:
         yield "\n]}\n"
 
     return Response(stream_with_context(generate()), mimetype="application/json",
-                    headers={"Content-Disposition": f'inline; filename="{filename("json")}"'})
+                    headers={"Content-Disposition": f'inline; filename="{filename("ket-qua", "json")}"'})
 
 
 @bp.get("/print")
 def print_view() -> str:
     """A printable report: the selected articles (ids=…) or the current page of a search."""
-    ids = request.args.getlist("ids")
+    ids = selected_ids()
     if ids:
-        if len(ids) > 500 or not all(_ID.match(i) for i in ids):
-            raise ParamError("Danh sách bài viết cần in không hợp lệ.")
         archive = get_archive()
         items = []
-        for article_id in dict.fromkeys(ids):
+        for article_id in ids:
             art = archive.get(article_id)
             if art is None:
                 continue

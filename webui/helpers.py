@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any
@@ -45,6 +46,23 @@ def safe_snippet(snippet: str | None) -> Markup:
     # Balance marks so a truncated snippet cannot leave the rest of the page highlighted.
     text += "</mark>" * max(0, text.count("<mark>") - text.count("</mark>"))
     return Markup(text)
+
+
+@functools.cache
+def _site_names() -> dict[str, str]:
+    try:
+        from crawler.sites import load_sites
+
+        return {site_id: site.name for site_id, site in load_sites().items()}
+    except Exception:  # noqa: BLE001 - a broken registry must not break a page: ids are shown instead
+        return {}
+
+
+def source_name(source: str | None) -> str:
+    """The registry's name of a source ("Báo Yên Bái điện tử"), or the id when the registry lacks it."""
+    if not source:
+        return ""
+    return _site_names().get(source, source)
 
 
 def plain_snippet(snippet: str | None) -> str:
@@ -145,7 +163,8 @@ def pages(current: int, last: int, width: int = 2) -> list[int | None]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(snippet=safe_snippet, vn_date=vn_date, vn_month=vn_month, num=vn_number)
+    app.jinja_env.filters.update(snippet=safe_snippet, source_name=source_name, vn_date=vn_date, vn_month=vn_month,
+                                 num=vn_number)
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
         url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,

@@ -9,10 +9,11 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from index.facets import UNKNOWN
 from index.types import SearchQuery
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
-from webui.params import ParamError, parse_search
+from webui.params import NotFoundError, ParamError, check_page, parse_search
 from webui.resources import get_index
 from webui.resources import search as run_search
 
@@ -54,7 +55,7 @@ def catalogue() -> str:
     total_models = len(counts.facets.get("model", []))
     last_page = max(1, math.ceil(total_models / PER_PAGE))
     if base.page > last_page:
-        raise ParamError("Trang không tồn tại.")
+        raise NotFoundError(f"Trang {base.page} không có: danh mục chỉ có {last_page} trang.")
     rows = catalogue_rows(base, base.page)
     years = sorted({m[:4] for r in rows for m in r["months"]})
     for row in rows:
@@ -71,6 +72,8 @@ def model(name: str) -> str | Response:
     if len(name) > 300:
         raise ParamError("Tên mô hình quá dài.")
     canonical = get_index().facet_value("model", name)
+    if canonical is None or name == UNKNOWN:
+        raise NotFoundError(f"Không có mô hình “{name[:80]}” trong kho lưu trữ.")
     if canonical is not None and canonical != name:  # a variant spelling: the catalogue entry's page
         return redirect(url_for("models.model", name=canonical, **request.args.to_dict(flat=False)))
     base = parse_search(request.args, per_page=100)
@@ -89,4 +92,4 @@ def model(name: str) -> str | Response:
     return render_template("model.html", name=name, result=result, chart=chart, query=query,
                            spread=sorted(firsts.values(), key=lambda e: e["first"] or "9999"),
                            search_link=search_url(model=name), title=name,
-                           last_page=max(1, math.ceil(result.total / query.per_page)))
+                           last_page=check_page(query.page, result.total, query.per_page))

@@ -9,6 +9,7 @@ from datetime import date
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from index.facets import UNKNOWN
 from index.types import FACETS, SCOPES, SORTS, SearchQuery
 
 #: Parameters every search-like page accepts (the search page, the API, exports, feeds, phrases).
@@ -26,6 +27,10 @@ _YEAR = re.compile(r"^\d{4}$")
 
 class ParamError(ValueError):
     """A request parameter that cannot be used; the message is in Vietnamese, for the user."""
+
+
+class NotFoundError(ParamError):
+    """A facet value, model, province or page the archive does not have: a 404 with this message."""
 
 
 def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -85,15 +90,38 @@ def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_pa
             continue
         if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
             raise ParamError(f"Quá nhiều hoặc quá dài giá trị cho bộ lọc “{facet}”.")
-        if facet == "year" and not all(_YEAR.match(v) for v in values):
+        if facet == "year" and not all(_YEAR.match(v) or v == UNKNOWN for v in values):
             raise ParamError("Năm phải có dạng 4 chữ số, ví dụ 2021.")
         filters.append((facet, values))
     if sum(len(values) for _, values in filters) > MAX_SELECTED:
         raise ParamError(f"Chọn tối đa {MAX_SELECTED} giá trị bộ lọc trong một lần tìm.")
     collapse = args.get("collapse", "1").strip() not in ("0", "false", "no")
+    check_values(filters)
     return SearchQuery(text=text, filters=tuple(filters), date_from=date_from, date_to=date_to, sort=sort,
                        page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse,
                        scope=parse_scope(args))
+
+
+def check_values(filters: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    """A filter value no article of the archive has (a misspelt province, an unknown model) is a 404,
+    not an empty page that looks like "no stories"."""
+    from webui.helpers import FACET_LABELS
+    from webui.resources import get_index
+
+    idx = get_index()
+    for facet, values in filters:
+        for value in values:
+            if idx.facet_value(facet, value) is None:
+                label = FACET_LABELS.get(facet, facet)
+                raise NotFoundError(f"Không có “{value[:80]}” trong bộ lọc “{label}” của kho lưu trữ.")
+
+
+def check_page(page: int, total: int, per_page: int) -> int:
+    """The last page of `total` results; a page past it is a 404 that says how many pages there are."""
+    last = max(1, -(-total // max(1, per_page)))
+    if page > last:
+        raise NotFoundError(f"Trang {page} không có: {total} kết quả chỉ có {last} trang.")
+    return last
 
 
 def parse_scope(args: MultiDict[str, str]) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from crawler.dates import MAX_YEAR, MIN_YEAR
+from index.facets import UNKNOWN
 from index.types import SearchQuery
+from nlp.collation import vi_key, vi_sorted
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
-from webui.params import ParamError, parse_search
+from webui.params import NotFoundError, ParamError, check_page, parse_search
+from webui.resources import get_index
 from webui.resources import search as run_search
 
 bp = Blueprint("provinces", __name__)
@@ -39,34 +42,52 @@ def all_names(facet: str) -> tuple[list[str], bool]:
     return [str(getattr(n, "name", n)) for n in names], True
 
 
+def year_columns(values: list[str]) -> list[str]:
+    """Every year from the first to the last one with stories (years without any shown as zeros), then
+    the `UNKNOWN` column of undated stories."""
+    years = sorted(int(v) for v in values if v.isdigit() and MIN_YEAR <= int(v) <= MAX_YEAR)
+    span = [str(y) for y in range(years[0], years[-1] + 1)] if years else []
+    return [*span, *(v for v in values if v not in span and not v.isdigit()), *([UNKNOWN] * (UNKNOWN not in values))]
+
+
 def coverage_table(base: SearchQuery, era: str = "") -> dict[str, Any]:
-    """Article counts per province and year; provinces with no article in a year are counted as 0."""
+    """Story counts per province and year that add up: every year from the first to the last (zeros
+    shown), a "Không rõ" column for undated stories and a "Không rõ" row for stories with no province,
+    row totals, column totals and the grand total. With provinces selected, one row per selected one."""
     facet = era_facet(era)
     overall = run_search(dataclasses.replace(base, page=1, per_page=1, facets=(facet, "year"), facet_limit=0))
-    years = sorted(v.value for v in overall.facets.get("year", []))
+    year_counts = {v.value: v.count for v in overall.facets.get("year", [])}
+    years = year_columns(list(year_counts))
     totals = {v.value: v.count for v in overall.facets.get(facet, [])}
     cells: dict[str, dict[str, int]] = {}
-    for year in years:
+    for year in (y for y in years if year_counts.get(y)):
         filters = tuple(f for f in base.filters if f[0] != "year") + (("year", (year,)),)
         res = run_search(dataclasses.replace(base, filters=filters, page=1, per_page=1, facets=(facet,),
                                              facet_limit=0))
         for v in res.facets.get(facet, []):
             cells.setdefault(v.value, {})[year] = v.count
     names, official = all_names(facet)
-    extra = sorted(n for n in totals if n not in names)
+    selected = base.selected(facet)
+    if selected:
+        ordered = list(selected)
+    else:
+        known = set(names)
+        ordered = [*vi_sorted({*names, *(n for n in totals if n not in known and n != UNKNOWN)}), UNKNOWN]
     rows = []
-    for name in [*names, *extra]:
+    for name in ordered:
         per_year = {y: cells.get(name, {}).get(y, 0) for y in years}
         rows.append({"province": name, "total": totals.get(name, 0), "years": per_year,
-                     "missing_years": [y for y in years if not per_year[y]]})
+                     "missing_years": [y for y in years if not per_year[y] and y != UNKNOWN]})
     return {
         "era": "2025" if facet == "province_2025" else "2016",
         "facet": facet,
         "official_list": official,
         "years": years,
+        "year_totals": {y: year_counts.get(y, 0) for y in years},
         "total": overall.total,
         "rows": rows,
-        "provinces_without_articles": [r["province"] for r in rows if not r["total"]],
+        "selected": list(selected),
+        "provinces_without_articles": [r["province"] for r in rows if not r["total"] and r["province"] != UNKNOWN],
     }
 
 
@@ -75,7 +96,7 @@ def index() -> str:
     """All provinces with their article counts, largest first."""
     query = parse_search(request.args, extra=("era",), per_page=1)
     table = coverage_table(query, request.args.get("era", ""))
-    rows = sorted(table["rows"], key=lambda r: (-r["total"], r["province"]))
+    rows = sorted(table["rows"], key=lambda r: (-r["total"], r["province"] == UNKNOWN, vi_key(r["province"])))
     peak = max((r["total"] for r in rows), default=0) or 1
     return render_template("provinces.html", table=table, rows=rows, peak=peak, query=query,
                            title="Tỉnh, thành")
@@ -99,6 +120,8 @@ def province(name: str) -> str:
     if len(name) > 100:
         raise ParamError("Tên tỉnh quá dài.")
     facet = era_facet(request.args.get("era", ""))
+    if get_index().facet_value(facet, name) is None and name not in all_names(facet)[0]:
+        raise NotFoundError(f"Không có tỉnh, thành “{name[:80]}” trong kho lưu trữ.")
     base = parse_search(request.args, extra=("era",), per_page=20)
     filters = tuple(f for f in base.filters if f[0] != facet) + ((facet, (name,)),)
     query = dataclasses.replace(base, filters=filters, facets=("model", "theme", "source", "document", "month"),
@@ -108,4 +131,4 @@ def province(name: str) -> str:
     chart = month_chart(series, title=f"{name}: số bài theo tháng") if series else ""
     return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
                            search_link=search_url(**{facet: name}), title=name,
-                           last_page=max(1, math.ceil(result.total / query.per_page)))
+                           last_page=check_page(query.page, result.total, query.per_page))

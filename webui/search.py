@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import math
 
 from flask import Blueprint, current_app, render_template, request
 
@@ -12,7 +11,7 @@ from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from webui import chips
 from webui.charts import fill_months, month_chart
 from webui.helpers import search_url
-from webui.params import parse_search, query_args
+from webui.params import check_page, parse_search, query_args
 from webui.resources import search as run_search
 
 bp = Blueprint("search", __name__)
@@ -58,8 +57,7 @@ def search() -> str:
     months = {v.value: v.count for v in result.facets.get("month", [])}
     series = fill_months(months)
     chart = month_chart(series, link=month_link(query), title="Số bài phù hợp theo tháng") if series else ""
-    last_page = max(1, math.ceil(result.total / query.per_page))
-    last_page = min(last_page, int(current_app.config["MAX_PAGE"]))
+    last_page = min(check_page(query.page, result.total, query.per_page), int(current_app.config["MAX_PAGE"]))
     selected = {name: set(values) for name, values in query.filters}
     sidebar = {name: trim_facet(result.facets.get(name, []), selected.get(name, set())) for name in FACETS}
     return render_template(

@@ -15,16 +15,57 @@ from crawler.article import Article
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
 
+def _csv(client: FlaskClient, url: str, delimiter: str = ";") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(client.get(url).get_data().decode("utf-8-sig")), delimiter=delimiter))
+
+
+def _xlsx(client: FlaskClient, url: str) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    res = client.get(url)
+    assert res.status_code == 200 and res.mimetype.endswith("spreadsheetml.sheet"), res.status_code
+    ws = load_workbook(io.BytesIO(res.get_data())).active
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
 def test_csv_has_bom_and_every_row(app: Flask, client: FlaskClient) -> None:
     total = client.get("/api/search").get_json()["total"]
     res = client.get("/export.csv")
     assert res.mimetype == "text/csv" and "attachment" in res.headers["Content-Disposition"]
+    assert res.headers["Content-Type"].count("charset") == 1
     raw = res.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == total > 20  # the whole set, not one page
     assert "<mark>" not in raw.decode("utf-8-sig")
-    assert any("Hòa Bình" == r["province"] for r in rows)
+    assert any("Hòa Bình" == r["Tỉnh, thành (trước 7/2025)"] for r in rows)
+    assert {"Tác giả", "Người", "Tổ chức", "Văn bản", "Chủ đề", "Độ liên quan", "Nội dung"} <= set(rows[0])
+    assert all(r["Nội dung"] for r in rows)  # every field, the text too
+    comma = _csv(client, "/export.csv?sep=,", delimiter=",")
+    assert [r["Mã bài"] for r in comma] == [r["Mã bài"] for r in rows]
+    assert client.get("/export.csv?sep=x").status_code == 400
+
+
+def test_exports_hold_the_rows_of_the_view(client: FlaskClient) -> None:
+    """Search results, a model page and a province page: the export lists the page's articles, in order."""
+    api = client.get("/api/search", query_string={"q": "Bác", "per_page": 100}).get_json()
+    ids = [h["id"] for h in api["hits"]]
+    assert [r["Mã bài"] for r in _csv(client, "/export.csv?q=Bác")] == ids
+    sheet = _xlsx(client, "/export.xlsx?q=Bác")
+    assert sheet[0][0] == "Mã bài" and [r[0] for r in sheet[1:]] == ids
+    titles = {h["id"]: h["title"] for h in api["hits"]}
+    assert all(r[1] == titles[r[0]] for r in sheet[1:])  # Vietnamese read back intact
+    assert any("ư" in str(r[1]) or "ệ" in str(r[1]) for r in sheet[1:])
+
+
+def test_selection_export(client: FlaskClient, articles: list[Article]) -> None:
+    ids = [articles[2].id, articles[0].id]
+    rows = _csv(client, "/export.csv?" + "&".join(f"ids={i}" for i in ids))
+    assert [r["Mã bài"] for r in rows] == ids
+    assert rows[0]["Tiêu đề"] == articles[2].title
+    sheet = _xlsx(client, "/export.xlsx?" + "&".join(f"ids={i}" for i in ids))
+    assert [r[0] for r in sheet[1:]] == ids and sheet[1][1] == articles[2].title
+    assert client.get("/export.csv?ids=../x").status_code == 400
 
 
 def test_csv_streams_past_one_batch(app: Flask, client: FlaskClient, monkeypatch: object) -> None:
@@ -32,8 +73,7 @@ def test_csv_streams_past_one_batch(app: Flask, client: FlaskClient, monkeypatch
 
     monkeypatch.setattr(export, "BATCH", 7)  # type: ignore[attr-defined]
     total = client.get("/api/search", query_string={"q": "Bác"}).get_json()["total"]
-    rows = list(csv.reader(io.StringIO(client.get("/export.csv?q=Bác").get_data(as_text=True).lstrip("\ufeff"))))
-    assert len(rows) - 1 == total
+    assert len(_csv(client, "/export.csv?q=Bác")) == total
 
 
 def test_json_export(client: FlaskClient) -> None:

@@ -139,9 +139,9 @@ def test_coverage_table_in_both_scopes(client: FlaskClient) -> None:
 def test_exports_and_feed_follow_the_scope(client: FlaskClient) -> None:
     for scope in ("topic", "all"):
         rows = list(csv.DictReader(io.StringIO(
-            client.get(f"/export.csv?scope={scope}").get_data(as_text=True).lstrip("\ufeff"))))
+            client.get(f"/export.csv?scope={scope}").get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
         assert len(rows) == _total(client, scope=scope)
-        assert any(r["title"].startswith(OFF_TOPIC[0]) for r in rows) == (scope == "all")
+        assert any(r["Tiêu đề"].startswith(OFF_TOPIC[0]) for r in rows) == (scope == "all")
     data = json.loads(client.get("/export.json?scope=all&province=Nghệ An").get_data(as_text=True))
     assert data["query"]["scope"] == "all"
     assert any(h["title"].startswith(OFF_TOPIC[0]) for h in data["hits"])
