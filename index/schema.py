@@ -10,15 +10,17 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from crawler.article import Article
 from index import docrefs
 from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer, values_analyzer, words_analyzer
+from nlp.model_grammar import IMPLEMENTED
 from nlp.relevance import relevance
 
 #: Facet fields: one indexed, stored field per facet, values joined with SEP.
-FACET_FIELDS = ("province", "province_2025", "model", "theme", "document", "year", "source", "month")
+FACET_FIELDS = ("province", "province_2025", "model", "model_done", "theme", "document", "year", "source", "month")
 #: How much of a body is kept for snippets; longer bodies are still indexed whole.
 STORED_BODY_CHARS = 20_000
 #: Bumped when documents change shape: an index of another version is rebuilt by `sync_index`
-#: (3: the per-document topic relevance column; one docs key per mention).
-SCHEMA_VERSION = "3"
+#: (3: the per-document topic relevance column; one docs key per mention; 4: model_done, the models an
+#: article says were carried out, not only mentioned).
+SCHEMA_VERSION = "4"
 
 
 def make_schema() -> Schema:
@@ -78,6 +80,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "province": _join([province]),
         "province_2025": _join([enr.province_2025 if enr else None]),
         "model": _join(m.name for m in enr.models) if enr else "",
+        "model_done": _join(m.name for m in enr.models if m.kind == IMPLEMENTED) if enr else "",
         "theme": _join(enr.themes) if enr else "",
         "document": _join(documents),
         "year": published[:4] if published[:4].isdigit() else "",

@@ -6,6 +6,7 @@ commits or a swapped-in rebuild by itself (checked at most every `refresh_interv
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import OrderedDict
@@ -17,7 +18,7 @@ from whoosh import index as whoosh_index
 
 from index import layout
 from index.analysis import fold_word
-from index.facets import facet_values
+from index.facets import UNKNOWN, facet_values
 from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
@@ -26,9 +27,10 @@ from index.suggest import known_words, model_names, restore_map, suggestion_for
 from index.types import FACETS, SCOPES, Hit, QueryError, SearchQuery, SearchResult
 from index.understand import understand
 from index.view import View
+from nlp.collation import vi_sorted
 
-#: Facets a query may filter on or count: the UI's list plus the timeline's months.
-KNOWN_FACETS = (*FACETS, "month")
+#: Facets a query may filter on or count: the UI's list, the timeline's months and the carried-out models.
+KNOWN_FACETS = (*FACETS, "month", "model_done")
 
 
 class IndexMissing(FileNotFoundError):
@@ -202,6 +204,47 @@ class SearchIndex:
         result.message = " ".join(messages) or None
         result.chips = understand(q.text, view, q.filters)
         return result
+
+    def spread(self, q: SearchQuery, facet: str, across: str) -> dict[str, list[str]]:
+        """For each value of `facet` among the query's matches, the `across` values its articles have
+        (`UNKNOWN` left out), in Vietnamese order: the provinces each model was carried out in."""
+        if facet not in KNOWN_FACETS or across not in KNOWN_FACETS:
+            raise QueryError(f"Không có nhóm “{facet}” hoặc “{across}”.")
+        with self._lock:
+            self.refresh(force=False)
+            view = self.view
+            mask = self._final(dataclasses.replace(q, facets=()), view)
+            field, other = view.facet(facet), view.facet(across)
+            hit = mask[field.docs]
+            docs, vids = field.docs[hit], field.vids[hit]
+            at = mask[other.docs]
+            pairs: dict[int, set[int]] = {}
+            owner = np.full(view.n, -1, dtype=np.int64)  # `across` is single-valued (a province)
+            owner[other.docs[at]] = other.vids[at]
+            unknown = other.index.get(UNKNOWN, -2)
+            for v, o in zip(vids.tolist(), owner[docs].tolist(), strict=True):
+                if o >= 0 and o != unknown:
+                    pairs.setdefault(v, set()).add(o)
+            return {field.values[v]: vi_sorted(other.values[o] for o in os) for v, os in pairs.items()
+                    if field.values[v] != UNKNOWN}
+
+    def _final(self, q: SearchQuery, view: View) -> np.ndarray:
+        """The matching documents of a query (its text, dates, scope and filters)."""
+        parsed = parse(q.text)
+        in_scope = view.scope_mask(q.scope)
+        base = view.snap.live.copy()
+        if in_scope is not None:
+            base &= in_scope
+        if q.date_from or q.date_to:
+            base &= view.date_mask(q.date_from, q.date_to)
+        if parsed.node is not None:
+            ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restore_map(view, parsed),
+                           known_words(view), view.relevance, model_names(view), base)
+            base &= ev.evaluate(parsed.node)[0]
+        for name, values in q.filters:
+            if values:
+                base &= view.facet(name).mask(view.n, values)
+        return base
 
     def _order(self, view: View, candidates: np.ndarray, score: np.ndarray, sort: str) -> np.ndarray:
         dates = view.dates[candidates]

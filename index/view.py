@@ -40,6 +40,9 @@ class View:
             field = FacetField(self.snap, name)
             if name == "model":
                 field.merge(_model_groups(field))
+            elif name == "model_done":  # carried-out models take the catalogue names of the model facet
+                model = self.facet("model")
+                field.merge({v: model.values[model.index[v]] for v in field.values if v in model.index})
             if name != "month":  # the timeline has no "unknown month" bar; the year facet counts undated
                 field.add_unknown(self.n)
             self._facets[name] = field

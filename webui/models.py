@@ -9,13 +9,16 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from index.analysis import fold
 from index.facets import UNKNOWN
 from index.types import SearchQuery
+from nlp.collation import vi_key
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
-from webui.params import NotFoundError, ParamError, check_page, parse_search
+from webui.params import MAX_VALUES, NotFoundError, ParamError, check_page, parse_search, query_args
 from webui.resources import get_index
 from webui.resources import search as run_search
+from webui.tables import table_response
 
 bp = Blueprint("models", __name__)
 PER_PAGE = 50
@@ -39,31 +42,78 @@ def model_stats(base: SearchQuery, name: str) -> dict[str, Any]:
     }
 
 
-def catalogue_rows(base: SearchQuery, page: int = 1, per_page: int = PER_PAGE) -> list[dict[str, Any]]:
-    """The models of the current result set, most frequent first, with their stats (one page of them)."""
+#: Catalogue orders (`order=`): most articles, name (Vietnamese order), most provinces carried out in.
+ORDERS = {"": "Nhiều bài nhất", "name": "Tên (A–Z)", "provinces": "Nhiều tỉnh thực hiện nhất"}
+CATALOGUE_PARAMS = ("name", "order", "view")
+
+
+def catalogue_entries(base: SearchQuery, name_filter: str = "", order: str = "",
+                      replicated: bool = False) -> list[dict[str, Any]]:
+    """Every model of the result set (no stats yet): name, article count and the provinces it was carried
+    out in; filtered by name, "replicated" (carried out in ≥ 2 provinces), sorted."""
     counts = run_search(dataclasses.replace(base, page=1, per_page=1, facets=("model",), facet_limit=0))
-    values = counts.facets.get("model", [])
-    start = (page - 1) * per_page
-    return [model_stats(base, v.value) for v in values[start:start + per_page]]
+    done = get_index().spread(base, "model_done", "province")
+    want = fold(name_filter).strip()
+    entries = [{"name": v.value, "count": v.count, "done_in": done.get(v.value, [])}
+               for v in counts.facets.get("model", []) if v.value != UNKNOWN and want in fold(v.value)]
+    if replicated:
+        entries = [e for e in entries if len(e["done_in"]) >= 2]
+    if order == "name":
+        entries.sort(key=lambda e: vi_key(e["name"]))
+    elif order == "provinces":
+        entries.sort(key=lambda e: (-len(e["done_in"]), -e["count"], vi_key(e["name"])))
+    return entries
+
+
+def catalogue_rows(base: SearchQuery, page: int = 1, per_page: int = PER_PAGE, **how: Any) -> list[dict[str, Any]]:
+    """One page of the catalogue, with each model's stats."""
+    entries = catalogue_entries(base, **how)[(page - 1) * per_page:page * per_page]
+    return [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in entries]
+
+
+def catalogue_how() -> dict[str, Any]:
+    """The catalogue's own parameters: `name` (a filter on model names), `order`, `view=replicated`."""
+    order = request.args.get("order", "").strip()
+    view = request.args.get("view", "").strip()
+    if order not in ORDERS or view not in ("", "replicated"):
+        raise ParamError("Tham số “order” nhận name hoặc provinces; “view” nhận replicated.")
+    name_filter = request.args.get("name", "").strip()
+    if len(name_filter) > 200:
+        raise ParamError("Từ lọc tên mô hình quá dài.")
+    return {"name_filter": name_filter, "order": order, "replicated": view == "replicated"}
 
 
 @bp.get("/models")
 def catalogue() -> str:
-    """Every model with its article count, provinces, first and last seen and a spark line."""
-    base = parse_search(request.args, per_page=1)
-    counts = run_search(dataclasses.replace(base, facets=("model",), facet_limit=0))
-    total_models = len(counts.facets.get("model", []))
+    """Every model with its article count, provinces, first and last seen and a spark line; a name filter,
+    a sort and the "replicated" view (carried out in at least two provinces)."""
+    base = parse_search(request.args, per_page=1, extra=CATALOGUE_PARAMS)
+    how = catalogue_how()
+    entries = catalogue_entries(base, **how)
+    total_models = len(entries)
     last_page = max(1, math.ceil(total_models / PER_PAGE))
     if base.page > last_page:
         raise NotFoundError(f"Trang {base.page} không có: danh mục chỉ có {last_page} trang.")
-    rows = catalogue_rows(base, base.page)
+    page_entries = entries[(base.page - 1) * PER_PAGE:base.page * PER_PAGE]
+    rows = [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in page_entries]
     years = sorted({m[:4] for r in rows for m in r["months"]})
     for row in rows:
         per_year = {y: sum(c for m, c in row["months"].items() if m.startswith(y)) for y in years}
         row["spark"] = sparkline([per_year[y] for y in years], f"Số bài theo năm {years[0]}–{years[-1]}"
                                  if years else "")
+    stories = [("model_done", e["name"]) for e in entries[:MAX_VALUES]] if how["replicated"] else []
     return render_template("models.html", rows=rows, total_models=total_models, query=base, last_page=last_page,
-                           years=years, title="Mô hình điển hình")
+                           years=years, how=how, orders=ORDERS, stories=stories, title="Mô hình điển hình")
+
+
+@bp.get("/models.<fmt>")
+def catalogue_export(fmt: str) -> Response:
+    """The catalogue as it is filtered and sorted (every page), as CSV or XLSX."""
+    base = parse_search(request.args, per_page=1, extra=(*CATALOGUE_PARAMS, "sep"))
+    headers = ["Mô hình", "Số bài", "Số tỉnh thực hiện", "Thực hiện tại"]
+    rows = [[e["name"], e["count"], len(e["done_in"]), "; ".join(e["done_in"])]
+            for e in catalogue_entries(base, **catalogue_how())]
+    return table_response(fmt, headers, rows, "mo-hinh", "Mô hình")
 
 
 @bp.get("/models/<name:name>")
@@ -84,6 +134,11 @@ def model(name: str) -> str | Response:
     result = run_search(query)
     series = fill_months({v.value: v.count for v in result.facets.get("month", [])})
     chart = month_chart(series, title="Số bài về mô hình theo tháng") if series else ""
+    done = run_search(dataclasses.replace(query, filters=tuple(f for f in query.filters if f[0] != "model")
+                                          + (("model_done", (name,)),), per_page=1, facets=("province",)))
+    done_in = {v.value: v.count for v in done.facets.get("province", []) if v.value != UNKNOWN}
+    mentioned_in = {v.value: v.count for v in result.facets.get("province", [])
+                    if v.value != UNKNOWN and v.count > done_in.get(v.value, 0)}
     firsts: dict[str, dict[str, Any]] = {}
     for hit in result.hits:
         key = hit.province or "Không rõ tỉnh"
@@ -91,5 +146,7 @@ def model(name: str) -> str | Response:
         entry["count"] += 1
     return render_template("model.html", name=name, result=result, chart=chart, query=query,
                            spread=sorted(firsts.values(), key=lambda e: e["first"] or "9999"),
-                           search_link=search_url(model=name), title=name,
+                           search_link=search_url(model=name), title=name, done_in=done_in,
+                           export_args=query_args(query),
+                           mentioned_in={p: c - done_in.get(p, 0) for p, c in mentioned_in.items()},
                            last_page=check_page(query.page, result.total, query.per_page))

@@ -13,7 +13,9 @@ from index.facets import UNKNOWN
 from index.types import FACETS, SCOPES, SORTS, SearchQuery
 
 #: Parameters every search-like page accepts (the search page, the API, exports, feeds, phrases).
-SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", "scope", *FACETS})
+#: Filters a URL may set: the sidebar's facets and the models an article says were carried out.
+FILTERS = (*FACETS, "model_done")
+SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", "scope", *FILTERS})
 #: The default scope: only articles about Chỉ thị 05 (`scope=all` shows every archived article).
 DEFAULT_SCOPE = "topic"
 SORT_ALIASES = {"date": "newest", "moi-nhat": "newest", "cu-nhat": "oldest", "lien-quan": "relevance"}
@@ -84,7 +86,7 @@ def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_pa
     if date_from and date_to and date_from > date_to:
         raise ParamError("“Từ ngày” phải trước “đến ngày”.")
     filters: list[tuple[str, tuple[str, ...]]] = []
-    for facet in FACETS:
+    for facet in FILTERS:
         values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet) if v.strip()))
         if not values:
             continue

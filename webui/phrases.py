@@ -8,13 +8,16 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from index.types import SearchQuery
 from webui.params import parse_search, query_args
 from webui.resources import get_archive, get_index
+from webui.tables import table_response
 
 bp = Blueprint("phrases", __name__)
+#: Rows of each table the page shows (and exports).
+SHOWN = 50
 
 #: Words every Chỉ thị 05 article repeats ("học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
 #: "Chỉ thị 05-CT/TW của Bộ Chính trị") and connectives: they say nothing about one result set.
@@ -118,6 +121,15 @@ def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
             "phrases": phrase_counts(texts, limit, sizes=(2, 3)), "words": phrase_counts(texts, limit)}
 
 
+@bp.get("/phrases.<fmt>")
+def phrases_export(fmt: str) -> Response:
+    """The phrases and words tables of the page as one CSV or XLSX (kind, phrase, occurrences, articles)."""
+    data = phrases_for(parse_search(request.args, extra=("sep",)))
+    rows = [[kind, p["phrase"], p["count"], p["articles"]]
+            for kind, key in (("Cụm từ", "phrases"), ("Từ ghép", "words")) for p in data[key][:SHOWN]]
+    return table_response(fmt, ["Loại", "Cụm từ", "Số lần xuất hiện", "Số bài"], rows, "tu-khoa", "Từ khóa")
+
+
 @bp.get("/phrases")
 def phrases() -> str:
     """The top phrases page: a table of phrases with counts, each a link that narrows the search."""
@@ -125,5 +137,5 @@ def phrases() -> str:
     data = phrases_for(query)
     base_q = query.text
     peak = max((p["count"] for p in data["phrases"]), default=1)
-    return render_template("phrases.html", data=data, query=query, base_q=base_q, peak=peak,
+    return render_template("phrases.html", shown=SHOWN, data=data, query=query, base_q=base_q, peak=peak,
                            args=query_args(query), title="Từ khóa nổi bật")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
@@ -13,9 +13,10 @@ from index.types import SearchQuery
 from nlp.collation import vi_key, vi_sorted
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
-from webui.params import NotFoundError, ParamError, check_page, parse_search
+from webui.params import NotFoundError, ParamError, check_page, parse_search, query_args
 from webui.resources import get_index
 from webui.resources import search as run_search
+from webui.tables import table_response
 
 bp = Blueprint("provinces", __name__)
 
@@ -91,12 +92,27 @@ def coverage_table(base: SearchQuery, era: str = "") -> dict[str, Any]:
     }
 
 
+def ranked(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The provinces, most articles first (ties in Vietnamese order, "Không rõ" last among equals)."""
+    return sorted(table["rows"], key=lambda r: (-r["total"], r["province"] == UNKNOWN, vi_key(r["province"])))
+
+
+@bp.get("/provinces.<fmt>")
+def provinces_export(fmt: str) -> Response:
+    """The province list (article counts, most first) as CSV or XLSX."""
+    query = parse_search(request.args, extra=("era", "sep"), per_page=1)
+    table = coverage_table(query, request.args.get("era", ""))
+    rows: list[list[object]] = [[r["province"], r["total"]] for r in ranked(table)]
+    return table_response(fmt, ["Tỉnh, thành", "Số bài"], [*rows, ["Tổng", table["total"]]], "tinh-thanh",
+                          "Tỉnh, thành")
+
+
 @bp.get("/provinces")
 def index() -> str:
     """All provinces with their article counts, largest first."""
     query = parse_search(request.args, extra=("era",), per_page=1)
     table = coverage_table(query, request.args.get("era", ""))
-    rows = sorted(table["rows"], key=lambda r: (-r["total"], r["province"] == UNKNOWN, vi_key(r["province"])))
+    rows = ranked(table)
     peak = max((r["total"] for r in rows), default=0) or 1
     return render_template("provinces.html", table=table, rows=rows, peak=peak, query=query,
                            title="Tỉnh, thành")
@@ -112,6 +128,23 @@ def coverage() -> str:
         row["spark"] = sparkline(list(row["years"].values()), f"{row['province']}: số bài theo năm")
         row["levels"] = {y: (0 if not c else 1 + min(4, int(4 * c / peak))) for y, c in row["years"].items()}
     return render_template("coverage.html", table=table, query=query, title="Độ phủ theo tỉnh và năm")
+
+
+def coverage_rows(table: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
+    """The coverage table as it is shown: headers, one row per province, then the totals row."""
+    headers = ["Tỉnh, thành", *table["years"], "Tổng"]
+    rows: list[list[object]] = [[r["province"], *(r["years"][y] for y in table["years"]), r["total"]]
+                                for r in table["rows"]]
+    rows.append(["Tổng", *(table["year_totals"][y] for y in table["years"]), table["total"]])
+    return headers, rows
+
+
+@bp.get("/coverage.<fmt>")
+def coverage_export(fmt: str) -> Response:
+    """The coverage table (provinces × years, totals) as CSV or XLSX."""
+    query = parse_search(request.args, extra=("era", "sep"), per_page=1)
+    headers, rows = coverage_rows(coverage_table(query, request.args.get("era", "")))
+    return table_response(fmt, headers, rows, "do-phu", "Độ phủ")
 
 
 @bp.get("/provinces/<name:name>")
@@ -130,5 +163,5 @@ def province(name: str) -> str:
     series = fill_months({v.value: v.count for v in result.facets.get("month", [])})
     chart = month_chart(series, title=f"{name}: số bài theo tháng") if series else ""
     return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
-                           search_link=search_url(**{facet: name}), title=name,
+                           search_link=search_url(**{facet: name}), title=name, export_args=query_args(query),
                            last_page=check_page(query.page, result.total, query.per_page))

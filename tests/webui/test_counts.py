@@ -1,0 +1,74 @@
+"""Counts that add up (issue 16): Không rõ buckets, coverage rows and columns, 404s, on a real index, both scopes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask.testing import FlaskClient
+
+from index.facets import UNKNOWN
+
+
+def _total(client: FlaskClient, **params: str) -> int:
+    return int(client.get("/api/search", query_string=params).get_json()["total"])
+
+
+@pytest.mark.parametrize("scope", ["topic", "all"])
+def test_every_facet_adds_up_to_the_total(client: FlaskClient, scope: str) -> None:
+    total = _total(client, scope=scope)
+    facets = client.get("/api/facets", query_string={"scope": scope}).get_json()["facets"]
+    # A story republished by two sources counts under each source: articles (collapse=0) partition exactly.
+    articles = client.get("/api/facets", query_string={"scope": scope, "collapse": "0"}).get_json()["facets"]
+    assert sum(v["count"] for v in articles["source"]) == _total(client, scope=scope, collapse="0")
+    for name in ("province", "province_2025", "year"):  # one value per story: the counts partition it
+        assert sum(v["count"] for v in facets[name]) == total, (scope, name)
+        unknown = [v for v in facets[name] if v["value"] == UNKNOWN]
+        if unknown:
+            assert facets[name][-1]["value"] == UNKNOWN  # shown last
+            assert _total(client, scope=scope, **{name: UNKNOWN}) == unknown[0]["count"]
+    assert any(v["value"] == UNKNOWN for v in facets["province"])  # the fixture has stories without a province
+
+
+@pytest.mark.parametrize("scope", ["topic", "all"])
+def test_coverage_rows_and_columns_add_up(client: FlaskClient, scope: str) -> None:
+    table = client.get("/api/provinces", query_string={"scope": scope}).get_json()
+    assert table["total"] == _total(client, scope=scope)
+    years = table["years"]
+    assert years[-1] == UNKNOWN
+    numeric = [int(y) for y in years[:-1]]
+    assert numeric == list(range(numeric[0], numeric[-1] + 1))  # no year left out, zeros included
+    for row in table["rows"]:
+        assert sum(row["years"].values()) == row["total"], row["province"]
+    assert sum(r["total"] for r in table["rows"]) == table["total"]
+    for y in years:
+        assert sum(r["years"][y] for r in table["rows"]) == table["year_totals"][y], y
+    assert sum(table["year_totals"].values()) == table["total"]
+
+
+def test_two_selected_provinces_stay_apart(client: FlaskClient) -> None:
+    """Two provinces selected: two rows in the coverage table and its export, each with its own counts."""
+    a, b = "Hà Nội", "Yên Bái"
+    table = client.get("/api/provinces", query_string=[("province", a), ("province", b), ("scope", "all")]).get_json()
+    assert [r["province"] for r in table["rows"]] == [a, b]
+    for row in table["rows"]:
+        assert row["total"] == _total(client, scope="all", province=row["province"])
+    raw = client.get("/coverage.csv", query_string=[("province", a), ("province", b), ("scope", "all")]).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [a, b, "Tổng"]
+    assert rows[1][-1] == str(table["rows"][0]["total"]) and rows[-1][-1] == str(table["total"])
+    html = client.get("/coverage", query_string=[("province", a), ("province", b)]).get_data(as_text=True)
+    assert "<tfoot>" in html and html.count('<th scope="row">') == 3
+
+
+def test_unknown_things_are_404(client: FlaskClient) -> None:
+    assert client.get("/search?province=Không+Có+Tỉnh").status_code == 404
+    assert client.get("/api/search?model=Không+có+mô+hình+này").status_code == 404
+    assert client.get("/models/Không có mô hình này").status_code == 404
+    assert client.get("/provinces/Atlantis").status_code == 404
+    assert client.get("/provinces/Cà Mau").status_code == 200  # an official province without stories
+    total = _total(client)
+    res = client.get("/search", query_string={"page": total // 20 + 2})
+    assert res.status_code == 404 and "trang" in res.get_data(as_text=True)
+    assert client.get("/search", query_string={"province": UNKNOWN}).status_code == 200
