@@ -9,10 +9,10 @@ from flask import Blueprint, Response, render_template, request
 
 from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
-from index.types import SearchQuery
+from index.types import FACETS, SearchQuery
 from nlp.collation import vi_key, vi_sorted
 from webui.charts import fill_months, month_chart, sparkline
-from webui.helpers import search_url
+from webui.helpers import FACET_LABELS, search_url
 from webui.params import NotFoundError, ParamError, check_page, parse_search, query_args
 from webui.resources import get_index
 from webui.resources import search as run_search
@@ -51,11 +51,20 @@ def year_columns(values: list[str]) -> list[str]:
     return [*span, *(v for v in values if v not in span and not v.isdigit()), *([UNKNOWN] * (UNKNOWN not in values))]
 
 
-def coverage_table(base: SearchQuery, era: str = "") -> dict[str, Any]:
+def compare_facet(by: str) -> str | None:
+    """The `by` parameter: which facet's selected values become the rows (a table per year for them)."""
+    if not by:
+        return None
+    if by not in FACETS or by == "year":
+        raise ParamError("Tham số “by” phải là một bộ lọc: " + ", ".join(f for f in FACETS if f != "year") + ".")
+    return by
+
+
+def coverage_table(base: SearchQuery, era: str = "", by: str | None = None) -> dict[str, Any]:
     """Story counts per province and year that add up: every year from the first to the last (zeros
     shown), a "Không rõ" column for undated stories and a "Không rõ" row for stories with no province,
     row totals, column totals and the grand total. With provinces selected, one row per selected one."""
-    facet = era_facet(era)
+    facet = by or era_facet(era)
     overall = run_search(dataclasses.replace(base, page=1, per_page=1, facets=(facet, "year"), facet_limit=0))
     year_counts = {v.value: v.count for v in overall.facets.get("year", [])}
     years = year_columns(list(year_counts))
@@ -67,7 +76,7 @@ def coverage_table(base: SearchQuery, era: str = "") -> dict[str, Any]:
                                              facet_limit=0))
         for v in res.facets.get(facet, []):
             cells.setdefault(v.value, {})[year] = v.count
-    names, official = all_names(facet)
+    names, official = all_names(facet) if facet in ("province", "province_2025") else ([], True)
     selected = base.selected(facet)
     if selected:
         ordered = list(selected)
@@ -132,7 +141,7 @@ def coverage() -> str:
 
 def coverage_rows(table: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
     """The coverage table as it is shown: headers, one row per province, then the totals row."""
-    headers = ["Tỉnh, thành", *table["years"], "Tổng"]
+    headers = [FACET_LABELS.get(table["facet"], "Tỉnh, thành"), *table["years"], "Tổng"]
     rows: list[list[object]] = [[r["province"], *(r["years"][y] for y in table["years"]), r["total"]]
                                 for r in table["rows"]]
     rows.append(["Tổng", *(table["year_totals"][y] for y in table["years"]), table["total"]])
@@ -142,8 +151,9 @@ def coverage_rows(table: dict[str, Any]) -> tuple[list[str], list[list[object]]]
 @bp.get("/coverage.<fmt>")
 def coverage_export(fmt: str) -> Response:
     """The coverage table (provinces × years, totals) as CSV or XLSX."""
-    query = parse_search(request.args, extra=("era", "sep"), per_page=1)
-    headers, rows = coverage_rows(coverage_table(query, request.args.get("era", "")))
+    query = parse_search(request.args, extra=("era", "sep", "by"), per_page=1)
+    table = coverage_table(query, request.args.get("era", ""), compare_facet(request.args.get("by", "")))
+    headers, rows = coverage_rows(table)
     return table_response(fmt, headers, rows, "do-phu", "Độ phủ")
 
 

@@ -48,6 +48,17 @@ def trim_facet(values: list[FacetValue], selected: set[str]) -> list[FacetValue]
     return head + [v for v in values[FACET_MAX:] if v.value in selected]
 
 
+def compare_selected(query: SearchQuery) -> dict[str, object] | None:
+    """Two or more values selected in one facet (two provinces): their counts per year kept apart, one row
+    each, for the side-by-side table on the search page (exported by /coverage.csv?by=<facet>)."""
+    from webui.provinces import coverage_table
+
+    for name, values in query.filters:
+        if name != "year" and len(values) >= 2:
+            return coverage_table(dataclasses.replace(query, page=1, per_page=1), by=name)
+    return None
+
+
 @bp.get("/")
 @bp.get("/search")
 def search() -> str:
@@ -59,11 +70,13 @@ def search() -> str:
     chart = month_chart(series, link=month_link(query), title="Số bài phù hợp theo tháng") if series else ""
     last_page = min(check_page(query.page, result.total, query.per_page), int(current_app.config["MAX_PAGE"]))
     selected = {name: set(values) for name, values in query.filters}
+    compare = compare_selected(query)
     sidebar = {name: trim_facet(result.facets.get(name, []), selected.get(name, set())) for name in FACETS}
     return render_template(
         "search.html", query=query, result=result, sidebar=sidebar, chart=chart, last_page=last_page, selected=selected,
         facet_names=FACETS, facet_shown=FACET_SHOWN, title=query.text or "Tìm kiếm",
         feed_args=query_args(query), chips=chips.pending(query, result), active=chips.applied(query),
+        compare=compare,
     )
 
 

@@ -72,3 +72,19 @@ def test_unknown_things_are_404(client: FlaskClient) -> None:
     res = client.get("/search", query_string={"page": total // 20 + 2})
     assert res.status_code == 404 and "trang" in res.get_data(as_text=True)
     assert client.get("/search", query_string={"province": UNKNOWN}).status_code == 200
+
+
+def test_search_page_compares_two_selected_provinces(client: FlaskClient) -> None:
+    """The researcher's task: two provinces ticked on the search page → per-year rows kept apart, exportable."""
+    a, b = "Hà Nội", "Yên Bái"
+    html = client.get("/search", query_string=[("province", a), ("province", b), ("scope", "all")]).get_data(
+        as_text=True)
+    table = html.split('id="compare-h"', 1)[1].split("</table>", 1)[0]
+    assert f'<th scope="row">{a}</th>' in table and f'<th scope="row">{b}</th>' in table
+    raw = client.get("/coverage.csv", query_string=[("province", a), ("province", b), ("scope", "all"),
+                                                    ("by", "province")]).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [a, b, "Tổng"]
+    for r in rows[1:3]:
+        assert sum(int(c) for c in r[1:-1]) == int(r[-1]) == _total(client, scope="all", province=r[0])
+    assert client.get("/coverage.csv?by=year").status_code == 400
