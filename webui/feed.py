@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from crawler.article import strip_unsafe
+from index.types import SearchQuery
 from webui.helpers import FACET_LABELS, plain_snippet
 from webui.params import parse_search, query_args
 from webui.resources import search as run_search
@@ -33,6 +34,27 @@ def external_url(endpoint: str, **values: str) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def feed_title(query: SearchQuery) -> str:
+    parts = [query.text] if query.text else []
+    parts += [f"{FACET_LABELS.get(k, k)}: {', '.join(v)}" for k, v in query.filters]
+    if query.scope == "all":
+        parts.append("tất cả bài (kể cả tin không về Chỉ thị 05)")
+    return "CT05 – tin mới" + (f": {' · '.join(parts)}" if parts else "")
+
+
+@bp.get("/feed/subscribe")
+def subscribe() -> str:
+    """The feed for people: what it holds, the address to paste into a feed reader, the newest entries."""
+    query = parse_search(request.args)
+    query = dataclasses.replace(query, sort="newest", page=1, per_page=int(current_app.config["FEED_SIZE"]),
+                                facets=())
+    result = run_search(query)
+    args = query_args(query)
+    feed_link = external_url("feed.feed") + ("?" + urlencode(args) if args else "")
+    return render_template("feed.html", query=query, result=result, feed_link=feed_link, args=args,
+                           feed_title=feed_title(query), title="Theo dõi tin mới")
+
+
 @bp.get("/feed")
 def feed() -> Response:
     """The newest matching articles, newest first, as Atom 1.0."""
@@ -41,11 +63,7 @@ def feed() -> Response:
                                 facets=())
     result = run_search(query)
     args = query_args(query)
-    parts = [query.text] if query.text else []
-    parts += [f"{FACET_LABELS.get(k, k)}: {', '.join(v)}" for k, v in query.filters]
-    if query.scope == "all":
-        parts.append("tất cả bài (kể cả tin không về Chỉ thị 05)")
-    title = "CT05 – tin mới" + (f": {' · '.join(parts)}" if parts else "")
+    title = feed_title(query)
     search_link = external_url("search.search") + ("?" + urlencode(args) if args else "")
     self_link = external_url("feed.feed") + ("?" + urlencode(args) if args else "")
     feed_id = "urn:ct05:feed:" + hashlib.sha1(urlencode(sorted(args)).encode()).hexdigest()[:16]

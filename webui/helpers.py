@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
@@ -78,6 +79,23 @@ def vn_date(value: str | None, with_time: bool = False) -> str:
     if with_time and len(value) >= 16 and value[11:16] != "00:00":
         text += f" {value[11:16]}"
     return text
+
+
+#: Vietnam time: UTC+7 all year (no daylight saving).
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def vn_time(value: str | None) -> str:
+    """A UTC ISO time (the archive's run and fetch times) → "dd/mm/yyyy HH:MM" in Vietnam time."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def vn_month(value: str) -> str:
@@ -164,7 +182,7 @@ def pages(current: int, last: int, width: int = 2) -> list[int | None]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(snippet=safe_snippet, source_name=source_name, vn_date=vn_date, vn_month=vn_month,
-                                 num=vn_number)
+                                 vn_time=vn_time, num=vn_number)
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
         url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,

@@ -32,7 +32,9 @@ def test_admin_needs_login(client: FlaskClient) -> None:
 def test_disabled_without_password(data_dir: Path) -> None:
     app = create_app({"DATA_DIR": str(data_dir), "ADMIN_PASSWORD": None, "TESTING": True})
     res = app.test_client().get("/admin/")
-    assert res.status_code == 403 and "CT05_ADMIN_PASSWORD" in res.get_data(as_text=True)
+    html = res.get_data(as_text=True)
+    assert res.status_code == 403 and "chưa được bật" in html
+    assert "CT05_ADMIN_PASSWORD" not in html and "biến môi trường" not in html  # no server internals for visitors
 
 
 def test_login_requires_csrf_and_password(app: Flask) -> None:

@@ -147,6 +147,9 @@ def test_download_csv_and_read_it_back(page: Any, base_url: str) -> None:
 
 def test_follow_feed_link(page: Any, base_url: str) -> None:
     page.goto(base_url + "/search?q=Bác&province=Hà+Nội")
+    page.click("a.subscribe")
+    assert page.locator("h1").inner_text() == "Theo dõi tin mới"
+    assert "/feed?" in page.locator("#feed-url").input_value()
     href = page.locator("a.feed").get_attribute("href")
     response = page.request.get(base_url + href)
     assert response.ok and "atom" in response.headers["content-type"]

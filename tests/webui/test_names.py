@@ -1,0 +1,29 @@
+"""Names for people: sources from the registry, admin times in Vietnam time, the human feed page."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from crawler.sites import load_sites
+from webui.helpers import source_name, vn_time
+
+
+def test_source_names_come_from_the_registry() -> None:
+    sites = load_sites()
+    assert source_name("mirror-yenbai") == sites["mirror-yenbai"].name != "mirror-yenbai"
+    assert source_name("baomoi") == "baomoi"  # not in the registry: the id, never an error
+    assert source_name(None) == ""
+
+
+def test_vn_time() -> None:
+    assert vn_time("2026-12-01T20:30:00+00:00") == "02/12/2026 03:30"
+    assert vn_time("2026-12-01T01:00:00") == "01/12/2026 08:00"  # naive times in the archive are UTC
+    assert vn_time("garbage") == "garbage" and vn_time(None) == ""
+
+
+def test_subscribe_page(client: FlaskClient) -> None:
+    html = client.get("/feed/subscribe", query_string={"q": "Bác", "province": "Hà Nội"}).get_data(as_text=True)
+    assert "<h1>Theo dõi tin mới</h1>" in html and 'id="feed-url"' in html
+    assert "/feed?q=B%C3%A1c&amp;province=H%C3%A0+N%E1%BB%99i" in html
+    search = client.get("/search?q=Bác").get_data(as_text=True)
+    assert "/feed/subscribe?q=" in search
