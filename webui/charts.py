@@ -59,8 +59,11 @@ def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None
     bar = max(1.0, step * 0.8)
     plot_h = height - bottom - top
     months = [m for m, _ in series]
+    # With links the chart is a group of links, not an image (an image has no interactive parts); the bar
+    # links stay out of the Tab order (the date fields filter by month from the keyboard).
+    role = "group" if link else "img"
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="{role}" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}"/>',
@@ -93,7 +96,7 @@ def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None
         rect = (f'<rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}">'
                 f"<title>{escape(tip)}</title></rect>")
         if link and count:
-            rect = f'<a href="{escape(link(month))}">{rect}</a>'
+            rect = f'<a href="{escape(link(month))}" tabindex="-1" aria-label="{escape(tip)}">{rect}</a>'
         parts.append(rect)
     years = sorted({m[:4] for m in months})
     last_x = -100.0

@@ -4,12 +4,37 @@
   document.addEventListener("DOMContentLoaded", function () {
     // On a phone the facet sidebar starts folded so results come first.
     if (window.matchMedia("(max-width: 860px)").matches) {
-      document.querySelectorAll("details.filters").forEach(function (d) { d.removeAttribute("open"); });
+      document.querySelectorAll("details.filters, details.tools-box").forEach(function (d) { d.removeAttribute("open"); });
+      // Dates and sort fold away too, unless one is set (the user should see it is on).
+      document.querySelectorAll("details.advanced-box").forEach(function (d) {
+        var set = Array.prototype.some.call(d.querySelectorAll("input, select"), function (el) { return el.value; });
+        if (!set) { d.removeAttribute("open"); }
+      });
     }
     // Changing the sort order or dates re-runs the search at once.
     document.querySelectorAll(".searchbar select, .searchbar input[type=date]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
+    // Choosing a facet value loads a new page: keep the keyboard focus on that value there.
+    var KEY = "ct05-facet-focus";
+    try {
+      var wanted = window.sessionStorage.getItem(KEY);
+      window.sessionStorage.removeItem(KEY);
+      if (wanted) {
+        document.querySelectorAll(".facet-value").forEach(function (a) {
+          if (a.getAttribute("data-key") === wanted) {
+            var more = a.closest("details.more");
+            if (more) { more.setAttribute("open", ""); }
+            var filters = a.closest("details.filters");
+            if (filters) { filters.setAttribute("open", ""); }
+            a.focus();
+          }
+        });
+      }
+      document.querySelectorAll(".facet-value").forEach(function (a) {
+        a.addEventListener("click", function () { window.sessionStorage.setItem(KEY, a.getAttribute("data-key")); });
+      });
+    } catch (e) { /* storage disabled: focus simply starts at the top */ }
     document.querySelectorAll("[data-action=print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
