@@ -147,3 +147,55 @@ def test_phone_navigation_and_first_result(sized: tuple[str, Any], base_url: str
 @pytest.fixture(scope="module")
 def app_for_a11y(app: Flask) -> Flask:
     return app
+
+
+def _download(pg: Any, selector: str) -> bytes:
+    with pg.expect_download() as info:
+        pg.click(selector)
+    return Path(info.value.path()).read_bytes()
+
+
+def test_researcher_compares_two_provinces_in_three_clicks(sized: tuple[str, Any], base_url: str) -> None:  # noqa: F811
+    """"Compare stories per year for two provinces, export the table": two facet clicks and the export."""
+    import csv
+    import io
+
+    size, context = sized
+    if size != "desktop":
+        pytest.skip("desktop task")
+    pg = context.new_page()
+    pg.goto(base_url + "/search?scope=all")
+    for name in ("Hà Nội", "Nghệ An"):  # click 1 and 2
+        pg.locator("#facet-province ~ ul .facet-value", has_text=name).first.click()
+        pg.wait_for_load_state()
+    assert pg.locator("#compare-h").count() == 1
+    raw = _download(pg, "text=Tải bảng so sánh CSV")  # click 3
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["Hà Nội", "Nghệ An", "Tổng"]
+    pg.close()
+
+
+def test_staff_exports_replicated_model_stories_in_three_clicks(sized: tuple[str, Any], base_url: str) -> None:  # noqa: F811
+    """"Find stories of a model carried out in more than one province, export them"."""
+    from openpyxl import load_workbook
+
+    size, context = sized
+    if size != "desktop":
+        pytest.skip("desktop task")
+    pg = context.new_page()
+    pg.goto(base_url + "/?scope=all")
+    pg.click("header nav >> text=Mô hình")  # click 1
+    pg.click("text=Thực hiện ở ≥ 2 tỉnh (nhân rộng)")  # click 2
+    raw = _download(pg, "text=Tải Excel các bài thực hiện")  # click 3
+    ws = load_workbook(io_bytes(raw)).active
+    header = [c.value for c in ws[1]]
+    done = header.index("Mô hình thực hiện")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) >= 2 and all("Người tốt, việc tốt" in (r[done] or "") for r in rows)
+    pg.close()
+
+
+def io_bytes(raw: bytes) -> Any:
+    import io
+
+    return io.BytesIO(raw)
