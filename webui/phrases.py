@@ -1,15 +1,19 @@
-"""Từ khóa nổi bật: the most frequent segmented phrases of the current result set, minus boilerplate."""
+"""Từ khóa nổi bật: the segmented phrases distinctive of the current result set against the whole archive
+(near-duplicates merged, boilerplate left out); the most frequent ones for the whole archive itself."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from index.analysis import fold
 from index.types import SearchQuery
 from webui.params import parse_search, query_args
 from webui.resources import get_archive, get_index
@@ -55,16 +59,25 @@ def _usable(gram: tuple[str, ...]) -> bool:
     return any("_" in t for t in gram)
 
 
-def phrase_counts(texts: Iterable[str], limit: int = 100, sizes: tuple[int, ...] = (1,)) -> list[dict[str, Any]]:
+@dataclass
+class Tally:
+    """Segmented phrases of a set of texts: occurrences, articles holding each, the written forms."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    docs: Counter[str] = field(default_factory=Counter)
+    forms: dict[str, Counter[str]] = field(default_factory=dict)
+    n: int = 0
+
+
+def tally(texts: Iterable[str], sizes: tuple[int, ...] = (1,)) -> Tally:
     """Count segmented phrases per occurrence and per article, boilerplate excluded.
 
     Size 1 counts multi-syllable words ("_"-joined); sizes 2–3 count runs of words that hold at least one
     of them ("cải_cách hành_chính"), never across punctuation nor starting or ending on a function word.
     """
-    total: Counter[str] = Counter()
-    docs: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
+    out = Tally()
     for text in texts:
+        out.n += 1
         seen: set[str] = set()
         tokens = _tokens(text)
         for n in sizes:
@@ -79,18 +92,72 @@ def phrase_counts(texts: Iterable[str], limit: int = 100, sizes: tuple[int, ...]
                     continue
                 form = " ".join(words)
                 key = form.lower()
-                total[key] += 1
-                forms.setdefault(key, Counter())[form] += 1
+                out.total[key] += 1
+                out.forms.setdefault(key, Counter())[form] += 1
                 seen.add(key)
-        docs.update(seen)
-    out = []
-    for key, count in total.most_common(limit):
-        if len(sizes) > 1 or sizes[0] > 1:
-            if docs[key] < 2 and len(docs) > 1:  # a phrase one article repeats is not a trend
-                continue
-        form = forms[key].most_common(1)[0][0]
-        out.append({"phrase": form.replace("_", " "), "token": form, "count": count, "articles": docs[key]})
+        out.docs.update(seen)
     return out
+
+
+def _entry(t: Tally, key: str) -> dict[str, Any]:
+    form = t.forms[key].most_common(1)[0][0]
+    return {"phrase": form.replace("_", " "), "token": form, "count": t.total[key], "articles": t.docs[key]}
+
+
+def phrase_counts(texts: Iterable[str], limit: int = 100, sizes: tuple[int, ...] = (1,)) -> list[dict[str, Any]]:
+    """The most frequent phrases (see `tally`); a run of words one article repeats is not a trend."""
+    t = tally(texts, sizes)
+    out = []
+    for key, _count in t.total.most_common(limit):
+        if (len(sizes) > 1 or sizes[0] > 1) and t.docs[key] < 2 and len(t.docs) > 1:
+            continue
+        out.append(_entry(t, key))
+    return out
+
+
+def distinctive(sel: Tally, base: Tally, limit: int = 100, min_articles: int = 2) -> list[dict[str, Any]]:
+    """Phrases over-represented in the selection against the archive (`base`), most distinctive first.
+
+    Keyness is articles × log(share here / share in the archive) with add-one smoothing of the archive
+    share, so a phrase every article of the archive has scores ≈ 0 and a rare one many selected articles
+    share scores high. Near-duplicates are merged: a phrase inside (or around) a kept one with a similar
+    article count, or the same phrase with other diacritics or case, is left out."""
+    if not sel.n:
+        return []
+    need = min_articles if sel.n > 1 else 1
+    scored = []
+    for key, df in sel.docs.items():
+        if df < need:
+            continue
+        here = df / sel.n
+        there = (base.docs.get(key, 0) + 1) / (base.n + 1)
+        if here > there:
+            scored.append((df * math.log(here / there), key))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    kept: list[tuple[tuple[str, ...], int]] = []
+    folded_seen: set[str] = set()
+    out = []
+    for score, key in scored:
+        words = tuple(fold(key).replace("_", " ").split())
+        folded = " ".join(words)
+        if folded in folded_seen or any(_near(words, sel.docs[key], k, df) for k, df in kept):
+            continue
+        folded_seen.add(folded)
+        kept.append((words, sel.docs[key]))
+        entry = _entry(sel, key)
+        entry.update(score=round(score, 2), share=round(100 * sel.docs[key] / sel.n, 1),
+                     base_share=round(100 * base.docs.get(key, 0) / max(1, base.n), 1))
+        out.append(entry)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _near(a: tuple[str, ...], df_a: int, b: tuple[str, ...], df_b: int) -> bool:
+    """Is one phrase a run of words inside the other, found in about the same articles?"""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    inside = any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+    return inside and min(df_a, df_b) >= 0.6 * max(df_a, df_b)
 
 
 def sample_ids(query: SearchQuery, limit: int) -> tuple[list[str], int]:
@@ -108,26 +175,62 @@ def sample_ids(query: SearchQuery, limit: int) -> tuple[list[str], int]:
     return ids[:limit], total
 
 
-def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
-    sample = int(current_app.config["PHRASES_SAMPLE"])
-    ids, total = sample_ids(query, sample)
+def _texts(ids: Iterable[str]) -> list[str]:
     archive = get_archive()
     texts = []
     for article_id in ids:
         art = archive.get(article_id)
         if art is not None and art.enrichment is not None and art.enrichment.words:
             texts.append(art.enrichment.words)
-    return {"total": total, "sampled": len(ids), "with_words": len(texts),
-            "phrases": phrase_counts(texts, limit, sizes=(2, 3)), "words": phrase_counts(texts, limit)}
+    return texts
+
+
+def archive_baseline() -> tuple[Tally, Tally]:
+    """Phrases and words of the whole archive (a sample of `PHRASES_SAMPLE` articles, every scope), once
+    per index version: what a selection is compared with."""
+    cache = current_app.extensions.setdefault("ct05.phrase_baseline", {})
+    version = get_index().version()
+    if version not in cache:
+        ids, _total = sample_ids(SearchQuery(scope="all", sort="newest"), int(current_app.config["PHRASES_SAMPLE"]))
+        texts = _texts(ids)
+        cache.clear()
+        cache[version] = (tally(texts, (2, 3)), tally(texts, (1,)))
+    return cache[version]  # type: ignore[no-any-return]
+
+
+def whole_archive(query: SearchQuery) -> bool:
+    return not (query.text or query.filters or query.date_from or query.date_to) and query.scope == "all"
+
+
+def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
+    """The selection's distinctive phrases and words against the archive (the most frequent ones when the
+    selection is the whole archive: nothing to compare with)."""
+    sample = int(current_app.config["PHRASES_SAMPLE"])
+    ids, total = sample_ids(query, sample)
+    texts = _texts(ids)
+    data: dict[str, Any] = {"total": total, "sampled": len(ids), "with_words": len(texts)}
+    if not whole_archive(query):
+        base_phrases, base_words = archive_baseline()
+        data.update(distinctive=True, base_n=base_phrases.n,
+                    phrases=distinctive(tally(texts, (2, 3)), base_phrases, limit),
+                    words=distinctive(tally(texts, (1,)), base_words, limit))
+        if data["phrases"] or data["words"]:
+            return data
+    # The whole archive, or a selection no different from it: the most frequent phrases.
+    data.update(distinctive=False, phrases=phrase_counts(texts, limit, sizes=(2, 3)),
+                words=phrase_counts(texts, limit))
+    return data
 
 
 @bp.get("/phrases.<fmt>")
 def phrases_export(fmt: str) -> Response:
     """The phrases and words tables of the page as one CSV or XLSX (kind, phrase, occurrences, articles)."""
     data = phrases_for(parse_search(request.args, extra=("sep",)))
-    rows = [[kind, p["phrase"], p["count"], p["articles"]]
+    rows = [[kind, p["phrase"], p["count"], p["articles"], p.get("share", ""), p.get("base_share", ""),
+             p.get("score", "")]
             for kind, key in (("Cụm từ", "phrases"), ("Từ ghép", "words")) for p in data[key][:SHOWN]]
-    return table_response(fmt, ["Loại", "Cụm từ", "Số lần xuất hiện", "Số bài"], rows, "tu-khoa", "Từ khóa")
+    headers = ["Loại", "Cụm từ", "Số lần xuất hiện", "Số bài", "% bài được chọn", "% bài toàn kho", "Độ nổi bật"]
+    return table_response(fmt, headers, rows, "tu-khoa", "Từ khóa")
 
 
 @bp.get("/phrases")

@@ -63,3 +63,26 @@ def test_phrase_counting() -> None:
     top = out[0]
     assert top["phrase"] == "dân vận" and top["count"] == 3 and top["articles"] == 2
     assert all(p["token"].lower() not in ("học_tập", "làm_theo") for p in out)
+
+
+def test_distinctive_phrases_against_the_archive() -> None:
+    from webui.phrases import distinctive, tally
+
+    archive = ["cán_bộ đảng_viên xây_dựng nông_thôn_mới"] * 8 + ["cán_bộ đảng_viên dân_vận khéo ở bản"] * 2
+    selection = ["cán_bộ đảng_viên dân_vận khéo ở bản", "cán_bộ đảng_viên Dân_vận khéo ở bản làng"]
+    out = distinctive(tally(selection), tally(archive))
+    phrases = [p["phrase"] for p in out]
+    assert phrases[0] == "dân vận"  # in every selected article, in 2 of 10 of the archive
+    assert "cán bộ" not in phrases and "đảng viên" not in phrases  # everywhere: not distinctive
+    assert out[0]["share"] == 100.0 and out[0]["base_share"] == 20.0
+    grams = distinctive(tally(selection, (2, 3)), tally(archive, (2, 3)))
+    texts = [p["phrase"] for p in grams]
+    # "dân vận khéo" and "dân vận khéo ở bản" hold one another in the same articles: one is kept.
+    assert sum(t.startswith("dân vận khéo") for t in texts) == 1, texts
+
+
+def test_phrases_page_is_distinctive_for_a_selection(client: FlaskClient) -> None:
+    html = client.get("/phrases?q=Bác").get_data(as_text=True)
+    assert "đặc trưng" in html and "% bài toàn kho" in html
+    whole = client.get("/phrases?scope=all").get_data(as_text=True)
+    assert "xuất hiện nhiều nhất" in whole
