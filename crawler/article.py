@@ -73,6 +73,7 @@ class Enrichment:
     documents: tuple[Entity, ...] = ()
     themes: tuple[str, ...] = ()
     relevance: float = 0.0
+    summary: str = ""  # 2–3 sentences of the article that say what it is about (nlp.summary)
     words: str = ""  # underthesea word segmentation of title + body, words joined with "_"
     version: str = ""  # version of the NLP pipeline that produced it
 

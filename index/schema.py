@@ -19,7 +19,7 @@ FACET_FIELDS = ("province", "province_2025", "model", "model_done", "theme", "do
 STORED_BODY_CHARS = 20_000
 #: Bumped when documents change shape: an index of another version is rebuilt by `sync_index`
 #: (3: the per-document topic relevance column; one docs key per mention; 4: model_done, the models an
-#: article says were carried out, not only mentioned).
+#: article says were carried out, not only mentioned; the stored extractive summary).
 SCHEMA_VERSION = "4"
 
 
@@ -37,6 +37,7 @@ def make_schema() -> Schema:
         title_p=TEXT(analyzer=pairs_analyzer(), phrase=False),
         body_p=TEXT(analyzer=pairs_analyzer(), phrase=False),
         text=STORED(),
+        summary=STORED(),
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         docs=TEXT(analyzer=values_analyzer(), phrase=False),
         group=ID(stored=True, sortable=True),
@@ -72,6 +73,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "title_p": article.title,
         "body_p": body,
         "text": body[:STORED_BODY_CHARS],
+        "summary": enr.summary if enr else "",
         "words": enr.words if enr else "",
         "docs": SEP.join(k.replace(SEP, " ") for k in docrefs.article_keys(f"{article.title}\n{body}", documents)),
         "group": article.republication_of or article.id,

@@ -290,6 +290,7 @@ class SearchIndex:
             province_2025=(split_values(f.get("province_2025")) or (None,))[0],
             published=f.get("published") or None, snippet=snippet(f.get("text", ""), terms, exact=exact), score=score,
             models=split_values(f.get("model")), themes=split_values(f.get("theme")), republications=reps,
+            summary=f.get("summary") or "",
         )
 
     # -- related stories -----------------------------------------------------------------------

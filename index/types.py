@@ -59,13 +59,14 @@ class Hit:
     models: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     republications: int = 0  # other copies of the same story folded into this hit
+    summary: str = ""  # 2–3 sentences that say what the story is (computed by the NLP stage)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
             "province": self.province, "province_2025": self.province_2025, "published": self.published,
             "snippet": self.snippet, "score": round(self.score, 4), "models": list(self.models),
-            "themes": list(self.themes), "republications": self.republications,
+            "themes": list(self.themes), "republications": self.republications, "summary": self.summary,
         }
 
 

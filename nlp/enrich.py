@@ -16,12 +16,13 @@ from nlp.persons import extract_persons
 from nlp.provinces import detect_provinces
 from nlp.relevance import relevance
 from nlp.segment import word_tokenize_batch
+from nlp.summary import summarize
 from nlp.themes import detect_themes
 
 __all__ = ["NLP_VERSION", "enrich", "enrich_many"]
 
 #: Bump when any rule or data file changes the output: archived enrichments of another version are redone.
-NLP_VERSION = "nlp-2"
+NLP_VERSION = "nlp-3"
 
 
 def enrich(article: Article, *, words: str | None = None) -> Article:
@@ -39,16 +40,18 @@ def enrich(article: Article, *, words: str | None = None) -> Article:
     main, main_2025, provinces = detect_provinces(text, article.source_province, article.dateline)
     if words is None:
         words = word_tokenize_batch([text])[0]
+    models = tuple(extract_models(text))
     enrichment = Enrichment(
         province=main,
         province_2025=main_2025,
         provinces=tuple(provinces),
-        models=tuple(extract_models(text)),
+        models=models,
         persons=tuple(extract_persons(body)),
         organizations=tuple(extract_organizations(text)),
         documents=tuple(documents),
         themes=tuple(detect_themes(body, title)),
         relevance=relevance(title, body, documents),
+        summary=summarize(title, body, [m.name for m in models]),
         words=words,
         version=NLP_VERSION,
     )

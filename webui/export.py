@@ -28,7 +28,7 @@ BATCH = 200
 #: The columns of an article export, in Vietnamese (the JSON export keeps its English keys).
 COLUMNS = ("Mã bài", "Tiêu đề", "Địa chỉ", "Nguồn", "Ngày đăng", "Tác giả", "Tỉnh, thành (trước 7/2025)",
            "Tỉnh, thành (từ 7/2025)", "Mô hình thực hiện", "Mô hình nhắc đến", "Người", "Tổ chức", "Văn bản",
-           "Chủ đề", "Độ liên quan", "Số bản đăng lại", "Đoạn trích", "Nội dung")
+           "Chủ đề", "Độ liên quan", "Số bản đăng lại", "Tóm tắt", "Đoạn trích", "Nội dung")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: Parameters an export accepts besides the search ones: the selection, the CSV separator.
 EXPORT_PARAMS = ("ids", "sep")
@@ -88,6 +88,7 @@ def article_row(art: Article | None, hit: Hit | None = None) -> list[object]:
         "; ".join(enr.themes if enr else hit.themes if hit else ()),
         round(float(enr.relevance), 3) if enr else "",
         hit.republications if hit else 0,
+        (enr.summary if enr else "") or (hit.summary if hit else ""),
         plain_snippet(hit.snippet) if hit else "",
         art.body if art else "",
     ]
@@ -172,15 +173,15 @@ def print_view() -> str:
             if art is None:
                 continue
             enr = art.enrichment
-            lead = " ".join(art.body.split()[:60])
+            lead = (enr.summary if enr else "") or " ".join(art.body.split()[:60]) + "…"
             items.append({"title": art.title, "source": art.source, "province": enr.province if enr else None,
-                          "published": art.published, "snippet": lead + "…", "url": art.url, "id": art.id})
+                          "published": art.published, "snippet": lead, "url": art.url, "id": art.id})
         heading = f"{len(items)} bài viết được chọn"
     else:
         query = parse_search(request.args, per_page=50, max_per_page=500)
         result = get_index().search(dataclasses.replace(query, facets=()))
         items = [{"title": h.title, "source": h.source, "province": h.province, "published": h.published,
-                  "snippet": plain_snippet(h.snippet), "url": h.url, "id": h.id} for h in result.hits]
+                  "snippet": h.summary or plain_snippet(h.snippet), "url": h.url, "id": h.id} for h in result.hits]
         heading = f"{len(items)} / {result.total} bài viết" + (f" cho “{query.text}”" if query.text else "")
     return render_template("print.html", items=items, heading=heading, now=datetime.now(),
                            title="Báo cáo in")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from crawler.article import Article
 from crawler.sites import load_sites
 from webui.helpers import source_name, vn_time
 
@@ -27,3 +28,21 @@ def test_subscribe_page(client: FlaskClient) -> None:
     assert "/feed?q=B%C3%A1c&amp;province=H%C3%A0+N%E1%BB%99i" in html
     search = client.get("/search?q=Bác").get_data(as_text=True)
     assert "/feed/subscribe?q=" in search
+
+
+def test_summary_on_cards_article_page_and_export(client: FlaskClient, articles: list[Article]) -> None:
+    import csv
+    import io
+
+    art = articles[0]
+    assert art.enrichment is not None and art.enrichment.summary
+    head = art.enrichment.summary[:40]
+    page = client.get(f"/article/{art.id}").get_data(as_text=True)
+    assert "Tóm tắt" in page and head in page
+    hits = client.get("/api/search", query_string={"q": "triển lãm", "scope": "all"}).get_json()["hits"]
+    assert any(h["summary"].startswith(head) for h in hits)
+    html = client.get("/search", query_string={"q": "triển lãm", "scope": "all"}).get_data(as_text=True)
+    assert 'class="summary"' in html
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/export.csv?ids={art.id}").get_data().decode("utf-8-sig")),
+                               delimiter=";"))
+    assert rows[0]["Tóm tắt"].startswith(head)
