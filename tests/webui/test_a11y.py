@@ -58,7 +58,8 @@ def run_axe(pg: Any) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("critical", "serious")]
 
 
-def test_axe_on_every_page(sized: tuple[str, Any], base_url: str, articles: list[Article]) -> None:  # noqa: F811
+def test_axe_on_every_page(sized: tuple[str, Any], base_url: str, articles: list[Article],  # noqa: F811
+                           app: Flask) -> None:
     size, context = sized
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg = context.new_page()
@@ -71,6 +72,15 @@ def test_axe_on_every_page(sized: tuple[str, Any], base_url: str, articles: list
         if bad:
             failures[f"{size} {name}"] = bad
         pg.screenshot(path=str(SHOTS / f"{size}-{name}.png"), full_page=size == "desktop")
+    # The admin dashboard, behind its login.
+    pg.goto(base_url + "/admin/login")
+    pg.fill("#password", app.config["ADMIN_PASSWORD"])
+    pg.click("form button[type=submit]")
+    pg.wait_for_url("**/admin/")
+    bad = run_axe(pg)
+    if bad:
+        failures[f"{size} admin"] = bad
+    pg.screenshot(path=str(SHOTS / f"{size}-admin.png"), full_page=size == "desktop")
     pg.close()
     (SHOTS / f"axe-{size}.json").write_text(json.dumps(failures, ensure_ascii=False, indent=1), encoding="utf-8")
     assert not failures, sorted({f"{page}: {v['id']}" for page, vs in failures.items() for v in vs})
@@ -143,10 +153,6 @@ def test_phone_navigation_and_first_result(sized: tuple[str, Any], base_url: str
         assert b is not None and b["width"] >= 24 and b["height"] >= 24, b
     pg.close()
 
-
-@pytest.fixture(scope="module")
-def app_for_a11y(app: Flask) -> Flask:
-    return app
 
 
 def _download(pg: Any, selector: str) -> bytes:
