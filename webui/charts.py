@@ -110,6 +110,43 @@ def month_chart(series: list[tuple[str, int]], link: Callable[[str], str] | None
     return Markup("".join(parts))
 
 
+#: Series colours of a grouped chart (distinguishable for the common colour-vision deficiencies), then a
+#: pattern of their own is not needed: every bar also carries its value and series in a <title>.
+SERIES_COLOURS = ("#0b5cad", "#c0392b", "#2e7d32", "#8e44ad", "#b35900", "#00838f")
+
+
+def grouped_chart(groups: list[str], series: list[tuple[str, list[int]]], title: str) -> Markup:
+    """Bars per group (a year) side by side, one colour per series (a selected province), with a legend:
+    the counts of two provinces kept apart in one picture."""
+    if not groups or not series:
+        return Markup("")
+    width, height, left, bottom, top = 720.0, 190.0, 34.0, 22.0, 26.0
+    peak = max((v for _, vals in series for v in vals), default=0) or 1
+    step = (width - left - 4) / len(groups)
+    bar = max(2.0, step * 0.8 / len(series))
+    plot_h = height - bottom - top
+    parts = [f'<svg class="chart grouped" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+             f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}"/>',
+             f'<text class="tick" x="{left - 4}" y="{top + 4}" text-anchor="end">{peak}</text>']
+    x_legend = left
+    for k, (name, _vals) in enumerate(series):
+        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        parts.append(f'<rect x="{x_legend:.1f}" y="4" width="10" height="10" fill="{colour}"/>'
+                     f'<text class="tick" x="{x_legend + 14:.1f}" y="13">{escape(name)}</text>')
+        x_legend += 24 + 7 * len(name)
+    for i, group in enumerate(groups):
+        x0 = left + i * step + step * 0.1
+        for k, (name, vals) in enumerate(series):
+            h = plot_h * vals[i] / peak
+            parts.append(f'<rect x="{x0 + k * bar:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" '
+                         f'height="{h:.1f}" fill="{SERIES_COLOURS[k % len(SERIES_COLOURS)]}">'
+                         f"<title>{escape(name)}, {escape(group)}: {vals[i]} bài</title></rect>")
+        parts.append(f'<text class="tick" x="{x0:.1f}" y="{height - 6}">{escape(group)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 def sparkline(values: Iterable[int], label: str = "") -> Markup:
     """A tiny line of counts (per year or month) for tables."""
     vals = list(values)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 
 from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from webui import chips
-from webui.charts import fill_months, month_chart
+from webui.charts import fill_months, grouped_chart, month_chart
 from webui.helpers import search_url
 from webui.params import check_page, parse_search, query_args
 from webui.resources import search as run_search
@@ -48,7 +49,7 @@ def trim_facet(values: list[FacetValue], selected: set[str]) -> list[FacetValue]
     return head + [v for v in values[FACET_MAX:] if v.value in selected]
 
 
-def compare_selected(query: SearchQuery) -> dict[str, object] | None:
+def compare_selected(query: SearchQuery) -> dict[str, Any] | None:
     """Two or more values selected in one facet (two provinces): their counts per year kept apart, one row
     each, for the side-by-side table on the search page (exported by /coverage.csv?by=<facet>)."""
     from webui.provinces import coverage_table
@@ -71,6 +72,10 @@ def search() -> str:
     last_page = min(check_page(query.page, result.total, query.per_page), int(current_app.config["MAX_PAGE"]))
     selected = {name: set(values) for name, values in query.filters}
     compare = compare_selected(query)
+    if compare:
+        years = list(compare["years"])
+        series = [(r["province"], [r["years"][y] for y in years]) for r in compare["rows"]]
+        compare["chart"] = grouped_chart(years, series, "Số bài theo năm của từng giá trị đã chọn")
     sidebar = {name: trim_facet(result.facets.get(name, []), selected.get(name, set())) for name in FACETS}
     return render_template(
         "search.html", query=query, result=result, sidebar=sidebar, chart=chart, last_page=last_page, selected=selected,

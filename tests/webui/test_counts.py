@@ -88,3 +88,11 @@ def test_search_page_compares_two_selected_provinces(client: FlaskClient) -> Non
     for r in rows[1:3]:
         assert sum(int(c) for c in r[1:-1]) == int(r[-1]) == _total(client, scope="all", province=r[0])
     assert client.get("/coverage.csv?by=year").status_code == 400
+
+
+def test_compare_chart_has_one_series_per_selected_province(client: FlaskClient) -> None:
+    html = client.get("/search", query_string=[("province", "Hà Nội"), ("province", "Yên Bái"), ("scope", "all")]
+                      ).get_data(as_text=True)
+    chart = html.split('class="chart grouped"', 1)[1].split("</svg>", 1)[0]
+    assert "<title>Hà Nội, " in chart and "<title>Yên Bái, " in chart
+    assert len({c for c in ("#0b5cad", "#c0392b") if f'fill="{c}"' in chart}) == 2
