@@ -117,10 +117,11 @@ def is_furniture(el: html.HtmlElement) -> bool:
     return bool(attrs.strip()) and bool(FURNITURE_ATTR.search(attrs))
 
 
-def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True) -> None:
-    """Remove noise tags, the given CSS selectors and (optionally) elements named like furniture."""
+def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True,
+                  noise: bool = True) -> None:
+    """Remove noise tags (optionally), the given CSS selectors and (optionally) elements named like furniture."""
     doomed: list[html.HtmlElement] = []
-    for tag in NOISE_TAGS:
+    for tag in NOISE_TAGS if noise else ():
         doomed += root.iter(tag)
     for selector in selectors:
         doomed += select(root, selector)
@@ -129,6 +130,15 @@ def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furnitu
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
+            el.drop_tree()
+
+
+def drop_scripts(root: html.HtmlElement) -> None:
+    """Remove scripts, styles and templates (JSON-LD stays: date readers look at it, it shows no text)."""
+    for el in list(root.iter("script", "style", "noscript", "template")):
+        if el.tag == "script" and (el.get("type") or "").lower() == "application/ld+json":
+            continue
+        if el.getparent() is not None:
             el.drop_tree()
 
 
