@@ -20,7 +20,8 @@ BODY_GUESSES = (
     ".detail-content", ".detail__content", ".content-detail", ".detail-content-body", ".news-content",
     ".fck_detail", ".singular-content", ".cms-body", "#main-detail-body", ".knc-content", ".post-content",
     ".entry-content", ".post-body", ".story-body", ".story__content", "#content-detail", ".td-post-content",
-    ".body-content", ".article-text", ".c-entry-content", ".articleBody", ".ArticleBody", "#articleBody", ".main-content-detail",
+    ".body-content", ".article-text", ".c-entry-content", ".articleBody", ".ArticleBody", "#articleBody",
+    ".main-content-detail",
 )
 # Leads written outside the body container.
 LEAD_GUESSES = (".sapo", ".detail-sapo", ".article__sapo", ".article-sapo", ".detail__summary", ".summary",

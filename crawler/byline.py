@@ -9,6 +9,7 @@ The author is a person or nothing: site names, newsrooms and link labels are not
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import unicodedata
@@ -112,11 +113,14 @@ def find_date(root: html.HtmlElement, url: str, meta: dict[str, str], site: Site
             source = "byline"
     if primary is None and site and site.selectors.body and stated:
         return stated[0], "metadata", stated[1]  # a checked site's own metadata
-    if primary is None and is_vietnamese(root, title):
+    vietnamese = is_vietnamese(root, title)
+    if primary is None and vietnamese:
         primary = byline_date(root)
         source = "byline" if primary else "none"
-    if primary is None:
-        primary = _htmldate(root, url)
+    if primary is None and not (site and site.selectors.date):  # a site's date selector knows better
+        # On a Vietnamese page the byline reading has looked already: a date in running text is an
+        # event's ("ngày 21/12/2016, Ban chỉ đạo…"), so htmldate's free-text search is not used there.
+        primary = _htmldate(root, url, extensive=not vietnamese)
         source = "metadata" if primary else "none"
     if primary is None and stated is None:
         value = date_from_url(url)
@@ -130,16 +134,28 @@ def find_date(root: html.HtmlElement, url: str, meta: dict[str, str], site: Site
     return primary, source, None
 
 
+def _furniture_attr(el: html.HtmlElement) -> bool:
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(attrs.strip()) and (bool(_WIDGET.search(attrs)) or ht.is_furniture(el))
+
+
 def _vn_stated(text: str) -> tuple[str, str | None] | None:
     value = parse_vn_date(text)
     return (value, None) if value else None
 
 
-def _htmldate(root: html.HtmlElement, url: str) -> str | None:
+def _htmldate(root: html.HtmlElement, url: str, extensive: bool) -> str | None:
+    """htmldate on a copy of the page without header, navigation, widgets, related lists and teasers."""
     import htmldate
 
+    page = copy.deepcopy(root)
+    doomed = [el for el in page.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body", "head")
+              and (el.tag in ("header", "nav", "aside", "footer") or _furniture_attr(el))]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
     try:
-        return htmldate.find_date(root, original_date=True, url=unwrap_wayback(url), extensive_search=True)
+        return htmldate.find_date(page, original_date=True, url=unwrap_wayback(url), extensive_search=extensive)
     except Exception:  # noqa: BLE001 - a date library error must not lose the article
         log.debug("htmldate failed on %s", url, exc_info=True)
         return None

@@ -23,6 +23,8 @@ from crawler.sites import Site
 log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 250  # below this a page is a stub, a gallery or an error page, not an article
+MIN_WORDS = 40  # words of letters in a body found without site rules
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 MIN_BODY_CHARS_SITE = 60  # a site's own article-body element proves an article; briefs can be short
 _AUTHOR_ATTR = re.compile(r"author|tac-gia|byline", re.IGNORECASE)
 _DATELINE = re.compile(r"^\((?P<tag>[A-ZĐ][A-ZĐ0-9.]{1,11})\)\s*[-–—:]\s*|^(?P<bare>[A-ZĐ]{2,5}) [-–—] (?=\S)")
@@ -87,6 +89,8 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> tuple[Article | 
     text_body = "\n\n".join(paras)
     if len(text_body) < (MIN_BODY_CHARS_SITE if site_rules else MIN_BODY_CHARS):
         return None, "not_article"
+    if not site_rules and len(_WORDS.findall(text_body)) < MIN_WORDS:
+        return None, "not_article"  # long but not prose: markup debris, a table of numbers
     title, title_source = _title(root, title_el, meta, site, paras)
     if not title:
         return None, "not_article"

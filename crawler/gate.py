@@ -8,6 +8,7 @@ it declares. A sidebar or a related box of links does not veto a page whose body
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import html
@@ -47,7 +48,7 @@ def teasers(root: html.HtmlElement) -> Teasers:
     heads: list[tuple[html.HtmlElement, str]] = []
     for a in root.iter("a"):
         text = ht.normalize_text(a.text_content())
-        if HEADLINE_MIN <= len(text) <= HEADLINE_MAX and len(text.split()) >= 4 and _standalone(a, text):
+        if HEADLINE_MIN <= len(text) <= HEADLINE_MAX and len(text.split()) >= 4 and _standalone(a):
             heads.append((a, text))
     if len(heads) < MIN_TEASERS:
         return Teasers(0, frozenset())
@@ -76,18 +77,20 @@ def teasers(root: html.HtmlElement) -> Teasers:
     return Teasers(count, frozenset(texts))
 
 
-_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "td", "dd", "dt", "article", "section"}
+_INLINE = {"strong", "b", "em", "i", "span", "font", "u"}
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
-def _standalone(a: html.HtmlElement, text: str) -> bool:
-    """A headline link stands alone in its block (a heading, a list item with a date); a link inside a
-    sentence of running text does not."""
-    node = a.getparent()
-    while node is not None and node.tag not in _BLOCKS:
+def _standalone(a: html.HtmlElement) -> bool:
+    """A headline link stands alone (in a heading, a card, a list item with a date after it); a link
+    inside a sentence of running text has words right before or after it."""
+    node = a
+    while node.getparent() is not None and node.getparent().tag in _INLINE:
         node = node.getparent()
-    if node is None:
-        return True
-    return len(text) >= 0.6 * len(ht.normalize_text(node.text_content()))
+    prev = node.getprevious()
+    before = (prev.tail if prev is not None else node.getparent().text if node.getparent() is not None else "") or ""
+    around = before + (node.tail or "")
+    return len(_LETTERS.findall(around)) <= 15
 
 
 def teaser_share(paras: list[str], found: Teasers) -> tuple[float, int]:
