@@ -8,7 +8,8 @@ the time per page is the median of `--repeat` timings (the page's best-of run is
 
 Dates: the gold has none, so the day is compared where the page's URL states a full date
 (/yyyy/mm/dd/ and the like, a publisher's own stamp), for ct05 and for
-`htmldate.find_date(html, original_date=True)`; and the agreement between the two on every page.
+`htmldate.find_date(html, original_date=True)`, once with the URL and once with it withheld from both
+(both read the URL first); and the agreement between the two on every page.
 
     .venv/bin/python bench/bench_extraction_real.py ../shared/extraction/scrapinghub [--repeat 3] [--worst 10]
 """
@@ -105,6 +106,11 @@ def main() -> None:
             dates["url_gold"] += 1
             dates["ours_right"] += mine == want
             dates["htmldate_right"] += hd == want
+            # The same with the URL withheld from both (htmldate reads the URL first; so does ct05).
+            blind = extract_html(html, "http://page.invalid/")
+            dates["ours_blind"] += bool(blind and (blind.published or "")[:10] == want)
+            dates["htmldate_blind"] += htmldate.find_date(html.decode("utf-8", "replace"), original_date=True,
+                                                          url="") == want
     total = len(rows)
     print(f"{total} pages of {args.folder}; body F1 on lower-cased \\w+ token multisets; empty/rejected = 0")
     print("| extractor | mean F1 | median F1 | mean P | mean R | empty | ms/page (median of per-page medians) "
@@ -124,6 +130,8 @@ def main() -> None:
     print(f"dates: {dates['url_gold']} pages state a full date in the URL; day right: ct05 {dates['ours_right']}, "
           f"htmldate {dates['htmldate_right']}; dated pages: ct05 {dates['ours_dated']}, htmldate "
           f"{dates['htmldate_dated']} of {dates['pages']}; same day as htmldate: {dates['agree']}")
+    print(f"dates with the URL withheld from both, same {dates['url_gold']} pages: day right ct05 "
+          f"{dates['ours_blind']}, htmldate {dates['htmldate_blind']}")
     print(f"\nct05's {args.worst} worst pages (F1 ct05 / trafilatura, empty):")
     for r in sorted(rows, key=lambda r: r["ct05"]["f1"][2] - r["trafilatura"]["f1"][2])[:args.worst]:
         print(f"  {r['id'][:12]} {r['ct05']['f1'][2]:.3f} / {r['trafilatura']['f1'][2]:.3f}"

@@ -117,14 +117,15 @@ def find_date(root: html.HtmlElement, url: str, meta: dict[str, str], site: Site
     if primary is None and vietnamese:
         primary = byline_date(root)
         source = "byline" if primary else "none"
+    if primary is None and (primary := date_from_url(url)):
+        # The publisher's own day in the path (as htmldate reads first): a UTC stamp of an evening post
+        # says the next day.
+        primary, source = primary[:10], "url"
     if primary is None and not (site and site.selectors.date):  # a site's date selector knows better
         # On a Vietnamese page the byline reading has looked already: a date in running text is an
         # event's ("ngày 21/12/2016, Ban chỉ đạo…"), so htmldate's free-text search is not used there.
         primary = _htmldate(root, url, extensive=not vietnamese)
         source = "metadata" if primary else "none"
-    if primary is None and stated is None:
-        value = date_from_url(url)
-        return (value, "url", None) if value else (None, "none", None)
     if stated and (primary is None or stated[0][:10] == primary[:10]):
         # The machine-readable stamp agrees with the day found: it gives the time of day.
         if primary is None or len(primary) <= 10 or primary[11:16] in ("00:00", stated[0][11:16]):
