@@ -137,7 +137,8 @@ def find_date(root: html.HtmlElement, url: str, meta: dict[str, str], site: Site
 
 def _furniture_attr(el: html.HtmlElement) -> bool:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(attrs.strip()) and (bool(_WIDGET.search(attrs)) or ht.is_furniture(el))
+    # Not `htmltext.is_furniture`: WordPress marks an article "tag-politics", which is not a tag cloud.
+    return bool(attrs.strip()) and bool(_WIDGET.search(attrs))
 
 
 def _vn_stated(text: str) -> tuple[str, str | None] | None:
@@ -151,7 +152,8 @@ def _htmldate(root: html.HtmlElement, url: str, extensive: bool) -> str | None:
 
     page = copy.deepcopy(root)
     doomed = [el for el in page.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body", "head")
-              and (el.tag in ("header", "nav", "aside", "footer") or _furniture_attr(el))]
+              and (el.tag in ("nav", "aside", "footer") or _furniture_attr(el) or
+                   (el.tag == "header" and not any(a.tag in ("article", "main") for a in el.iterancestors())))]
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -193,6 +195,21 @@ def site_names(url: str, meta: dict[str, str], site: Site | None) -> set[str]:
     if site:
         names.add(fold(site.name.removesuffix(" (mirror)")))
     return {n for n in names if n}
+
+
+_AUTHOR_ATTR = re.compile(r"author|tac-gia|tacgia|byline", re.IGNORECASE)
+
+
+def author_near(root: html.HtmlElement, names: set[str]) -> str | None:
+    """A person named in an author-marked element of the page (`rel=author`, class or itemprop)."""
+    for el in root.iter("a", "span", "div", "p", "strong", "b", "em"):
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''} {el.get('rel') or ''}"
+        if not _AUTHOR_ATTR.search(attrs) or in_widget(el):
+            continue
+        text = ht.normalize_text(el.text_content())
+        if 0 < len(text) <= 80 and (name := person(text, names)):
+            return name
+    return None
 
 
 def person(text: str | None, names: set[str]) -> str | None:

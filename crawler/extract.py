@@ -83,6 +83,7 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> tuple[Article | 
             paras = body.trafilatura_paragraphs(root, url)
         if gate.is_listing(paras, teasers, declared):
             return None, "listing"
+        author = author or byline.author_near(root, names)
     if author:
         paras = [p for p in paras if p != author]
     dateline, paras = _strip_dateline(paras, site)
