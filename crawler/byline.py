@@ -212,11 +212,18 @@ def author_near(root: html.HtmlElement, names: set[str]) -> str | None:
     return None
 
 
-def person(text: str | None, names: set[str]) -> str | None:
-    """`text` as an author's name, or None when it is not a person (a site, a newsroom, a label)."""
+def person(text: str | None, names: set[str], site_rule: bool = False) -> str | None:
+    """`text` as an author's name, or None when it is not a person (a site, a newsroom, a label).
+    `site_rule`: the text is what a checked site's own author element holds; it is kept as the site
+    writes it ("Bài, ảnh: Thái Bình", "PV") unless it names the site or a newsroom."""
     if not text:
         return None
     text = ht.normalize_text(text)
+    if site_rule:
+        folded = fold(text)
+        if not folded or ORG_WORDS.search(text) or any(folded == n for n in names):
+            return None
+        return text
     text = _SUFFIX.sub("", _PREFIX.sub("", text)).strip(" -–—,.:|")
     if not text or len(text) > 60 or ORG_WORDS.search(text) or any(c.isdigit() for c in text):
         return None

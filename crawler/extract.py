@@ -55,7 +55,7 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> tuple[Article | 
     site_rules = site is not None and site.selectors.body is not None
     title_el = _select_one(root, site.selectors.title if site else None)
     names = byline.site_names(url, meta, site)
-    author = byline.person(_author_from_selector(root, site), names)
+    author = byline.person(_author_from_selector(root, site), names, site_rule=True)
     head = title_el if title_el is not None else byline.headline(root)
     head_text = ht.normalize_text(head.text_content()) if head is not None else meta.get("og:title", "")
     date_value, date_source, date_tz = byline.find_date(root, url, meta, site, head_text)
@@ -68,7 +68,7 @@ def _extract(data: str | bytes, url: str, site: Site | None) -> tuple[Article | 
     if body_el is None and site_rules:
         return None, "not_article"  # a checked site without its article body: a listing or an error page
     if site_rules:
-        author = author or byline.person(_author_in(body_el), names)
+        author = author or byline.person(_author_in(body_el), names, site_rule=True)
         ht.drop_elements(body_el, ())
         paras = ht.clean_paragraphs(ht.paragraphs(body_el))
     else:

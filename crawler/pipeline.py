@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.logformatter import LogFormatter
 
 from crawler.article import Article
 
@@ -69,3 +70,14 @@ class ArchivePipeline:
 
     def close_spider(self) -> None:
         self.flush()
+
+
+class QuietLogFormatter(LogFormatter):
+    """No per-page "Crawled" / "Scraped" records: they are DEBUG lines the INFO log file drops anyway,
+    but each was still built (a LogRecord and the item's repr) for every page."""
+
+    def crawled(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        return None
+
+    def scraped(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        return None

@@ -105,9 +105,12 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         "LOG_FILE": str(logs / f"crawl-{time.strftime('%Y%m%d-%H%M%S')}.log"),
         "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "INFO",
+        "LOG_FORMATTER": f"{_pkg}.pipeline.QuietLogFormatter",
         "LOG_INSTALL_ROOT_HANDLER": True,
         "LOGSTATS_INTERVAL": 30.0,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DEPTH_LIMIT": 0,  # the spider bounds listing depth and page counts per site itself
+        # ... so Scrapy's depth middleware, one more async layer around every callback output, is off.
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
         "HTTPCACHE_ENABLED": False,
     }

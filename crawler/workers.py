@@ -15,20 +15,21 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler.article import Article
-from crawler.extract import extract_html
+from crawler.extract import extract_verdict
 from crawler.sites import Site
 
-#: An extracted page: the article (or None) and its MinHash signature as bytes (b"" when the text is too
-#: short to compare), computed here so that the republication pass after the crawl need not hash it.
-Extracted = tuple[Article | None, bytes]
+#: An extracted page: the article (or None), its MinHash signature as bytes (b"" when the text is too
+#: short to compare), computed here so that the republication pass after the crawl need not hash it, and
+#: the verdict ("article", "listing" for a section page of teasers, "not_article").
+Extracted = tuple[Article | None, bytes, str]
 
 
 def extract_page(body: bytes, url: str, site: Site) -> Extracted:
-    """`extract_html` and the article's MinHash signature, in one call (one trip to a worker)."""
+    """`extract_verdict` and the article's MinHash signature, in one call (one trip to a worker)."""
     from crawler.republish import signature_bytes
 
-    article = extract_html(body, url, site)
-    return (None, b"") if article is None else (article, signature_bytes(article.body))
+    article, verdict = extract_verdict(body, url, site)
+    return (None, b"", verdict) if article is None else (article, signature_bytes(article.body), verdict)
 
 log = logging.getLogger(__name__)
 
