@@ -74,9 +74,13 @@ def sites_list() -> None:
     """List the sites in the registry."""
     from crawler.sites import load_sites
 
-    for site in load_sites().values():
-        mark = "" if site.checked else "  (unchecked)"
-        click.echo(f"{site.id:20} {site.province or '-':18} {site.name}{mark}")
+    registry = load_sites()
+    for site in registry.values():
+        state = "checked" if site.checked else "unchecked"
+        click.echo(f"{site.id:20} {state:9} {site.province or '-':18} {site.name}")
+    checked = sum(site.checked for site in registry.values())
+    click.echo(f"{len(registry)} sites: {checked} checked, {len(registry) - checked} unchecked "
+               "(`ct05 sites check ID --page FILE` confirms one)")
 
 
 @sites.command("check")
