@@ -11,7 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler.article import Article
@@ -95,6 +95,17 @@ class ExtractPool:
             except (OSError, ValueError) as exc:
                 log.warning("no extraction workers (%s): extracting inline", exc)
                 self.pool = None
+
+    def submit(self, body: bytes, url: str, site: Site) -> Future[Extracted] | None:
+        """`extract_page` started in a worker (None without a pool, or once the pool has died)."""
+        if self.pool is None:
+            return None
+        try:
+            return self.pool.submit(extract_page, body, url, site)
+        except (BrokenProcessPool, RuntimeError):
+            log.warning("extraction worker died: extracting inline from now on")
+            self.pool = None
+            return None
 
     async def extract(self, body: bytes, url: str, site: Site) -> Extracted:
         if self.pool is None:
