@@ -98,3 +98,19 @@ def test_article_declared_with_a_long_sidebar_is_kept() -> None:
     article = extract_html(html, "https://example.com/council")
     assert article is not None and article.title == "Council meets"
     assert "Another story" not in article.body
+
+
+def test_worker_reports_section_pages_for_the_run_record() -> None:
+    from crawler.sites import load_sites
+    from crawler.stats import CrawlStats
+    from crawler.workers import extract_page
+
+    site = load_sites()["sggp"]  # an unchecked entry: the generic path reads it
+    article, minhash, verdict = extract_page(page("section_cards.html"), "https://sggp.org.vn/chinh-tri/", site)
+    assert (article, minhash, verdict) == (None, b"", "listing")
+    article, minhash, verdict = extract_page(page("clock_widget.html"), "https://sggp.org.vn/so-ket-123456.html", site)
+    assert article is not None and verdict == "article" and minhash
+    stats = CrawlStats()
+    stats.site("sggp").bump("not_article")
+    stats.site("sggp").bump("section_pages")
+    assert stats.totals["section_pages"] == 1 and "1 non-articles (1 section pages)" in stats.summary()
