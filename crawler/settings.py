@@ -103,9 +103,6 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "JOBDIR": str(jobdir),
-        # Requests are plain dicts of str/bytes/numbers: marshal writes and reads them faster than pickle
-        # (the JOBDIR queues cost ~10% of the reactor thread with pickle, profiled). Same LIFO file format.
-        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.MarshalLifoDiskQueue",
         "LOG_FILE": str(logs / f"crawl-{time.strftime('%Y%m%d-%H%M%S')}.log"),
         "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "INFO",
