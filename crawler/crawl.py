@@ -44,8 +44,9 @@ def resolve_sites(site_ids: list[str] | None, base_urls: dict[str, str] | None) 
             raise CrawlError(f"unknown site id: {', '.join(unknown)} (see `ct05 sites list`)")
         chosen = [registry[s] for s in dict.fromkeys(site_ids)]
     else:
-        # By default: every site that has an address (mirror entries only with --base-url).
-        chosen = [s for s in registry.values() if s.base_url or s.id in base_urls]
+        # By default: every checked site that has an address (mirror entries only with --base-url); an
+        # unchecked registry entry (addresses not yet confirmed by a saved page) only when named.
+        chosen = [s for s in registry.values() if (s.base_url and s.checked) or s.id in base_urls]
     origins: dict[str, str] = {}
     for site in chosen:
         origin = base_urls.get(site.id) or site.base_url
@@ -138,15 +139,9 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
 
 
 def _pipeline_error(crawler: Any) -> str | None:
-    """Why the archive pipeline stopped the crawl (crawler.pipeline.ArchivePipeline.error)."""
-    from crawler.pipeline import ArchivePipeline
-
-    scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
-    manager = getattr(scraper, "itemproc", None)
-    for pipe in getattr(manager, "middlewares", ()):
-        if isinstance(pipe, ArchivePipeline):
-            return pipe.error
-    return None
+    """Why the archive writer stopped the crawl (crawler.pipeline.ArchiveWriter.error)."""
+    writer = getattr(getattr(crawler, "spider", None), "writer", None)
+    return getattr(writer, "error", None)
 
 
 def save_validators(archive: Archive, validators: dict[str, dict[str, str]], spider: Any, stats: CrawlStats) -> None:

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Counters every site has, in summary order.
-COUNTERS = ("pages", "articles", "new", "updated", "unchanged", "skipped", "not_article", "not_modified",
+# not_article: pages fetched as articles that were not one; section_pages: those of them refused as
+# section or listing pages (teasers), the rest being stubs, errors and other non-articles.
+COUNTERS = ("pages", "articles", "new", "updated", "unchanged", "skipped", "not_article", "section_pages",
+            "not_modified",
             "listings", "sitemaps", "feeds", "searches", "failed")
 
 
@@ -74,7 +77,8 @@ class CrawlStats:
         failed = f"{t['failed']} failed" + (f" ({reasons})" if reasons else "")
         return (f"crawl {self.status}: {len(self.sites)} sites, {t['pages']} pages in {self.elapsed:.1f}s; "
                 f"{t['new']} new, {t['updated']} updated, {t['unchanged']} unchanged, "
-                f"{t['skipped']} known skipped, {t['not_article']} non-articles, {failed}"
+                f"{t['skipped']} known skipped, {t['not_article']} non-articles "
+                f"({t['section_pages']} section pages), {failed}"
                 + (f"; {self.republications} republications" if self.republications else ""))
 
     def as_dict(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "schedule": {
         "cron": Key("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
         "timezone": Key("tz", "Asia/Ho_Chi_Minh", "time zone of the cron expressions"),
-        "sites": Key("strings", [], "site ids to keep current; empty means every non-mirror site"),
+        "sites": Key("strings", [], "site ids to keep current; empty means every checked non-mirror site"),
         "searches": Key("strings", [], "queries put to each site's own search every crawl (`ct05 crawl --search`)"),
         "process": Key("bool", True, "run the NLP step after a crawl that stored something"),
         "index": Key("bool", True, "bring the search index up to date after the NLP step"),

@@ -129,7 +129,9 @@ def test_backoff_grows_to_its_cap() -> None:
 def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(schedule, ["--check", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 0 and "*/15 * * * *" in result.output
+    assert result.exit_code == 0  # no site of the registry is checked yet: nothing to keep current by default
+    result = runner.invoke(schedule, ["--check", "--site", "tthue", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "*/15 * * * *" in result.output and "tthue" in result.output
     bad = tmp_path / "bad.toml"
     bad.write_text('[adaptive]\nwindow = "three"\n')
     result = runner.invoke(schedule, ["--check", "--config", str(bad)])

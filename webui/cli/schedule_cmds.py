@@ -99,7 +99,8 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
             raise click.BadParameter(f"unknown site id: {', '.join(unknown)}", param_hint="--site")
         sites = list(site_ids)
     else:
-        sites = config.schedule["sites"] or [s.id for s in registry.values() if s.base_url and not s.mirror_of]
+        sites = config.schedule["sites"] or [s.id for s in registry.values()
+                                             if s.base_url and s.checked and not s.mirror_of]
     no_address = [s for s in sites if not (config.base_url(s) or registry[s].base_url)]
     if no_address:
         raise click.ClickException(f"{config.path}: no address for {', '.join(no_address)}: "
