@@ -87,11 +87,12 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     with Archive.open(data) as archive:
         archive.close_stale_runs("crawl")
         run_id = archive.start_run("crawl")
+        archive.update_run_stats(run_id, stats.as_dict())  # names this process: a sibling crawl leaves it alone
         stats.run_id = run_id
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
-        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite), **(settings or {})})
+        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite, run_id), **(settings or {})})
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)
