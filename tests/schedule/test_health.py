@@ -150,3 +150,32 @@ def test_monitoring_works_on_an_empty_data_dir(tmp_path: Path, path: str) -> Non
     assert response.status_code in (200, 503)
     if path == "/healthz":
         assert response.status_code == 503 and response.get_json()["status"] == "down"
+
+
+def test_admin_shows_the_scheduler_state_and_marks_empty_and_failed_crawls(tmp_path: Path, fake: Build) -> None:
+    import re
+
+    from webui import create_app
+
+    sched = fake(["quiet", "busy", "dead"], {"new": {"busy": 1}, "fail": ["dead"]}, **QUIET)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
+    sched.clock = lambda: start
+    sched.run_once()
+    with Archive.open(tmp_path) as archive:
+        archive.finish_run(archive.start_run("crawl"), "finished", {"totals": {"pages": 0}, "sites": {
+            "quiet": {"status": "finished", "pages": 0, "new": 0, "failed": 0}}})
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "ADMIN_PASSWORD": "pw", "SECRET_KEY": "t"})
+    client = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin/login").get_data(as_text=True))
+    assert token
+    client.post("/admin/login", data={"csrf": token.group(1), "password": "pw"})
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Lịch thu thập theo trang tin" in html
+    section = html.split("Lịch thu thập theo trang tin", 1)[1].split("</section>", 1)[0]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<th scope="row">([a-z]+)</th>.*?</tr>', section, re.S)}
+    assert set(rows) == {"quiet", "busy", "dead"}
+    assert "im lặng" in rows["quiet"] and "đang lỗi" not in rows["quiet"]
+    assert "đang lỗi" in rows["dead"] and "cannot reach dead" in rows["dead"]
+    assert "bình thường" in rows["busy"]
+    runs = html.split("Các lượt chạy gần đây", 1)[1]
+    assert "không tải được trang nào" in runs and "thất bại" in runs
