@@ -28,8 +28,17 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     if workers > 1 and hasattr(os, "fork"):
         serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
         return
-    app = limited(create_app(config), concurrency)
-    app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+    from werkzeug.serving import make_server
+
+    # make_server, not app.run: app.run prints werkzeug's "development server" warning, but this threaded
+    # server (behind the concurrency limit, as in each pre-forked worker) is the production server.
+    server = make_server(host, port, limited(create_app(config), concurrency), threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @click.command()
