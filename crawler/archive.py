@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -54,19 +53,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 class ArchiveError(RuntimeError):
     """The archive cannot be opened or written (read-only directory, full disk, corrupt file)."""
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists here (pipeline.locks.pid_alive is the fuller check)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def default_data_dir() -> Path:
@@ -342,24 +328,14 @@ class Archive:
         cur = self._write_one("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
         return int(cur.lastrowid or 0)
 
-    def close_stale_runs(self, kind: str, status: str = "interrupted") -> int:
-        """Mark runs of this kind still 'running' whose process died as interrupted. A run whose stats name
-        a live process of this machine (`pid`, `host`: a parallel crawl of another site) is left alone."""
-        host = socket.gethostname()
-        stale = []
-        for run_id, raw in self.db.execute("SELECT id, stats FROM runs WHERE kind = ? AND status = 'running'",
-                                           (kind,)).fetchall():
-            try:
-                stats = json.loads(raw)
-            except ValueError:
-                stats = {}
-            pid = stats.get("pid") if isinstance(stats, dict) else None
-            if isinstance(pid, int) and stats.get("host") == host and _pid_alive(pid):
-                continue
-            stale.append(run_id)
+    def close_stale_runs(self, kind: str, status: str = "interrupted",
+                         alive: Callable[[dict[str, Any]], bool] = lambda stats: False) -> int:
+        """Mark runs of this kind still 'running' as `status`, but those whose stats `alive` says belong to a
+        live process (a parallel crawl of another site: crawler.crawl)."""
+        rows = self.db.execute("SELECT id, stats FROM runs WHERE kind = ? AND status = 'running'", (kind,)).fetchall()
+        stale = [run_id for run_id, raw in rows if not alive(json.loads(raw))]
         for run_id in stale:
-            self._write_one("UPDATE runs SET status = ?, ended = COALESCE(ended, ?) WHERE id = ?",
-                            (status, utcnow(), run_id))
+            self._write_one("UPDATE runs SET status = ?, ended = ? WHERE id = ?", (status, utcnow(), run_id))
         return len(stale)
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:

@@ -98,3 +98,35 @@ def test_two_schedulers_never_crawl_one_site_twice_within_its_interval(tmp_path:
         sched_b.run_once()
     starts = [e for e in fake_events(tmp_path) if e[:3] == ["start", "crawl", "s"]]
     assert len(starts) == 5  # at minutes 0, 2, 4, 6, 8
+
+
+class Jobs:
+    """Records the jobs the daemon plans (the APScheduler calls `_plan_wakeup` makes)."""
+
+    def __init__(self, tick: datetime) -> None:
+        self.tick = tick
+        self.added: list[dict] = []
+
+    def get_job(self, job_id: str) -> object:
+        return type("Job", (), {"next_run_time": self.tick})()
+
+    def add_job(self, func: object, trigger: str, **kwargs: object) -> None:
+        self.added.append({"trigger": trigger, **kwargs})
+
+
+def test_the_daemon_wakes_up_when_a_site_falls_due_before_the_next_tick(tmp_path: Path, fake: Build) -> None:
+    # An hourly cron and a 20-minute site: the daemon adds a wake-up at the site's due time.
+    clock = Clock()
+    sched = fake(["a"], {"new": {"a": 1}}, schedule={"cron": "0 * * * *", "process": False, "index": False},
+                 adaptive={"min_interval": "20m", "max_interval": "20m", "initial_interval": "20m"})
+    sched.clock = clock
+    sched.run_once()
+    jobs = Jobs(tick=T0 + timedelta(hours=1))
+    sched._plan_wakeup(jobs, "0 * * * *", ["a"], lambda cron, sites: None)
+    [wakeup] = jobs.added
+    assert wakeup["trigger"] == "date" and wakeup["run_date"] == T0 + timedelta(minutes=20)
+    assert wakeup["args"] == ["0 * * * *", ["a"]] and wakeup["replace_existing"]
+    # Due after the next tick: the tick takes it, no extra wake-up.
+    later = Jobs(tick=T0 + timedelta(minutes=10))
+    sched._plan_wakeup(later, "0 * * * *", ["a"], lambda cron, sites: None)
+    assert later.added == []

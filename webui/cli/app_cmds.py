@@ -105,8 +105,9 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
         click.echo("schedule:")
         for site_id, state in sched["sites"].items():
             running = f" (running: pid {state['running'].get('pid')})" if state.get("running") else ""
+            silent = " SILENT" if state.get("silent") else ""
             click.echo(term(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
-                            f"{running}"))
+                            f"{silent}{running}"))
     click.echo("last runs:")
     for run in info["runs"]:  # type: ignore[attr-defined]
         click.echo(term(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
