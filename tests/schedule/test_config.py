@@ -137,7 +137,7 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[adaptive]\nwindow = "three"\n')
     result = runner.invoke(schedule, ["--check", "--config", str(bad)])
-    assert result.exit_code != 0 and "adaptive.window: must be a non-negative integer" in result.output
+    assert result.exit_code == 2 and "adaptive.window: must be a non-negative integer" in result.output
     with Archive.open(tmp_path) as archive:
         from pipeline.schedule_state import save_state
 
@@ -146,6 +146,7 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     result = runner.invoke(schedule, ["--status", "--json", "--data-dir", str(tmp_path)])
     info = json.loads(result.output)
     assert info["sites"]["tthue"]["failures"] == 2 and info["sites"]["tthue"]["running"] is None
+    assert info["failing"] == ["tthue"] and info["sites"]["tthue"]["silent"] is False
     result = runner.invoke(schedule, ["--status", "--data-dir", str(tmp_path)])
     assert "HTTP 503" in result.output and "60m" in result.output
 

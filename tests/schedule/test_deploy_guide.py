@@ -122,7 +122,7 @@ def test_once_exit_codes_ok_dead_site_failed_cycle(tmp_path: Path, site: str) ->
     bad.write_text(f'[sites.{SITE}]\nbase_url = "127.0.0.1:8000"\n', encoding="utf-8")
     check = subprocess.run([str(CT05), "schedule", "--check", "--config", str(bad)], capture_output=True, text=True,
                            timeout=120)
-    assert check.returncode == 1 and "must start with http:// or https://" in check.stderr
+    assert check.returncode == 2 and "must start with http:// or https://" in check.stderr
 
 
 def test_old_crawl_logs_are_pruned(tmp_path: Path) -> None:

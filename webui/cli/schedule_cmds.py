@@ -14,6 +14,12 @@ import click
 from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term, term_json
 
 
+class ConfigError(click.ClickException):
+    """A bad configuration file: exit code 2 like any usage error, apart from 1 (a cycle failed)."""
+
+    exit_code = 2
+
+
 def setup_logging(data_dir: Path, log_file: str, max_bytes: int, backups: int, verbose: bool) -> Path | None:
     """Log to stderr and to a rotating file in the data dir; return the file (None if it cannot be opened)."""
     logger = logging.getLogger("ct05.schedule")
@@ -97,7 +103,7 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
         registry = load_sites()
         config = load_config(config_path, known_sites=set(registry))
     except (ScheduleConfigError, SiteConfigError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise ConfigError(str(exc)) from exc
     if site_ids:
         unknown = [s for s in site_ids if s not in registry]
         if unknown:
@@ -107,7 +113,7 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
         sites = config.schedule["sites"] or [s.id for s in registry.values() if s.base_url and not s.mirror_of]
     no_address = [s for s in sites if not (config.base_url(s) or registry[s].base_url)]
     if no_address:
-        raise click.ClickException(f"{config.path}: no address for {', '.join(no_address)}: "
+        raise ConfigError(f"{config.path}: no address for {', '.join(no_address)}: "
                                    "set sites.<id>.base_url")
     sched = Scheduler(config, data, sites)
     if check:
