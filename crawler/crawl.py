@@ -86,13 +86,14 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         stats.site(site.id)
     start = time.perf_counter()
     with Archive.open(data) as archive:
-        archive.close_stale_runs("crawl")
+        archive.close_stale_runs("crawl", alive=_running_here)
         run_id = archive.start_run("crawl")
+        archive.update_run_stats(run_id, stats.as_dict())  # names this process: a sibling crawl leaves it alone
         stats.run_id = run_id
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
-        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite), **(settings or {})})
+        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite, run_id), **(settings or {})})
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)
@@ -136,6 +137,23 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     if status == "archive_error":
         raise CrawlError(_pipeline_error(crawler) or f"cannot write to archive in {data}")
     return stats
+
+
+def _running_here(stats: dict[str, Any]) -> bool:
+    """Whether a run's stats (CrawlStats.as_dict: pid, host) name a live process of this machine."""
+    import os
+    import socket
+
+    pid = stats.get("pid")
+    if not isinstance(pid, int) or pid <= 0 or stats.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _pipeline_error(crawler: Any) -> str | None:

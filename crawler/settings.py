@@ -51,8 +51,18 @@ def repair_job_dir(jobdir: Path) -> bool:
     return True
 
 
-def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: bool) -> dict[str, Any]:
-    """The settings dict for `CrawlerProcess`."""
+def crawl_log_name(sites: list[Site], run_id: int | None) -> str:
+    """`crawl-<site>-<run id>.log`: one file per crawl run, named by what it crawled (a few sites joined with
+    "+", more counted), so parallel crawls never share a file and an operator finds a site's runs by name."""
+    ids = [s.id for s in sites]
+    what = "+".join(ids) if len(ids) <= 3 else f"{ids[0]}+{len(ids) - 1}-more"
+    run = str(run_id) if run_id is not None else time.strftime("%Y%m%d-%H%M%S")
+    return f"crawl-{what}-{run}.log"
+
+
+def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: bool,
+                    run_id: int | None = None) -> dict[str, Any]:
+    """The settings dict for `CrawlerProcess`; `run_id` (the archive's run) names the log file."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     slots: dict[str, dict[str, Any]] = {}
@@ -96,7 +106,7 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "JOBDIR": str(jobdir),
-        "LOG_FILE": str(logs / f"crawl-{time.strftime('%Y%m%d-%H%M%S')}.log"),
+        "LOG_FILE": str(logs / crawl_log_name(sites, run_id)),
         "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "INFO",
         "LOG_FORMATTER": f"{_pkg}.pipeline.QuietLogFormatter",

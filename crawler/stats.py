@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,7 +84,9 @@ class CrawlStats:
                 + (f"; {self.republications} republications" if self.republications else ""))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "status": self.status, "elapsed": round(self.elapsed, 3),
+        # pid and host of the crawling process: a running run of a live process is not stale (Archive.close_stale_runs)
+        return {"run_id": self.run_id, "pid": os.getpid(), "host": socket.gethostname(), "status": self.status,
+                "elapsed": round(self.elapsed, 3),
                 "republications": self.republications,
                 "republish": dict(self.republish), "totals": self.totals, "sites": self.per_site}
 
