@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -328,12 +328,15 @@ class Archive:
         cur = self._write_one("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
         return int(cur.lastrowid or 0)
 
-    def close_stale_runs(self, kind: str, status: str = "interrupted") -> int:
-        """Mark runs of this kind still 'running' (their process died) as interrupted."""
-        cur = self._write_one(
-            "UPDATE runs SET status = ?, ended = COALESCE(ended, ?) WHERE kind = ? AND status = 'running'",
-            (status, utcnow(), kind))
-        return cur.rowcount
+    def close_stale_runs(self, kind: str, status: str = "interrupted",
+                         alive: Callable[[dict[str, Any]], bool] = lambda stats: False) -> int:
+        """Mark runs of this kind still 'running' as `status`, but those whose stats `alive` says belong to a
+        live process (a parallel crawl of another site: crawler.crawl)."""
+        rows = self.db.execute("SELECT id, stats FROM runs WHERE kind = ? AND status = 'running'", (kind,)).fetchall()
+        stale = [run_id for run_id, raw in rows if not alive(json.loads(raw))]
+        for run_id in stale:
+            self._write_one("UPDATE runs SET status = ?, ended = ? WHERE id = ?", (status, utcnow(), run_id))
+        return len(stale)
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         self._write_one(

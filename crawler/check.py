@@ -9,7 +9,8 @@ from urllib.error import URLError
 
 from lxml import etree, html
 
-from crawler.extract import extract_html
+from crawler.article import Article
+from crawler.extract import extract_verdict
 from crawler.settings import USER_AGENT
 from crawler.sites import Site
 
@@ -53,19 +54,39 @@ def check_page(site: Site, page: str) -> CheckReport:
         report.add(f"GET {page}: HTTP {status}, {len(data)} bytes", ok=status == 200)
     report.add(f"article URL pattern {'matches' if site.is_article_url(url) else 'does not match'} {url}",
                ok=site.is_article_url(url) or Path(page).is_file())
-    article = extract_html(data, url, site)
+    rules = site.selectors.body is not None
+    article, verdict = extract_verdict(data, url, site)
+    generic, generic_verdict = extract_verdict(data, url) if rules else (article, verdict)
+    report.add("site rules: " + ("body " + site.selectors.body if rules else
+                                 "none (the generic path reads this site's pages)"))
     if article is None:
-        report.add("no article extracted (selectors do not match, or not an article page)", ok=False)
-        return report
-    report.add(f"title:     {article.title}")
-    report.add(f"published: {article.published} ({article.published_source})")
-    report.add(f"author:    {article.author}")
-    report.add(f"dateline:  {article.dateline}")
-    paras = article.body.split("\n\n")
-    report.add(f"body:      {len(paras)} paragraphs, {len(article.body)} characters")
-    for para in paras[:2] + (["…", paras[-1]] if len(paras) > 3 else []):
-        report.add("    " + (para[:100] + "…" if len(para) > 100 else para))
+        report.add("no article extracted (selectors do not match, or not an article page: "
+                   f"{_VERDICTS[verdict]})", ok=False)
+    else:
+        _fields(report, article, "")
+    if rules:
+        report.add("generic path (no site rules), for comparison:")
+        if generic is None:
+            report.add(f"    no article: {_VERDICTS[generic_verdict]}")
+        else:
+            _fields(report, generic, "    ")
     return report
+
+
+_VERDICTS = {"listing": "a section or listing page of teasers", "not_article": "no article body found",
+             "article": "an article"}
+
+
+def _fields(report: CheckReport, article: Article, indent: str) -> None:
+    report.add(f"{indent}title:     {article.title}")
+    tz = dict(article.extra).get("published_tz")
+    report.add(f"{indent}published: {article.published} ({article.published_source})" + (f" {tz}" if tz else ""))
+    report.add(f"{indent}author:    {article.author}")
+    report.add(f"{indent}dateline:  {article.dateline}")
+    paras = article.body.split("\n\n")
+    report.add(f"{indent}body:      {len(paras)} paragraphs, {len(article.body)} characters")
+    for para in paras[:2] + (["…", paras[-1]] if len(paras) > 3 else []):
+        report.add(f"{indent}    " + (para[:100] + "…" if len(para) > 100 else para))
 
 
 def check_discovery(site: Site, base_url: str | None = None) -> CheckReport:

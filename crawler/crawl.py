@@ -44,8 +44,9 @@ def resolve_sites(site_ids: list[str] | None, base_urls: dict[str, str] | None) 
             raise CrawlError(f"unknown site id: {', '.join(unknown)} (see `ct05 sites list`)")
         chosen = [registry[s] for s in dict.fromkeys(site_ids)]
     else:
-        # By default: every site that has an address (mirror entries only with --base-url).
-        chosen = [s for s in registry.values() if s.base_url or s.id in base_urls]
+        # By default: every checked site that has an address (mirror entries only with --base-url); an
+        # unchecked registry entry (addresses not yet confirmed by a saved page) only when named.
+        chosen = [s for s in registry.values() if (s.base_url and s.checked) or s.id in base_urls]
     origins: dict[str, str] = {}
     for site in chosen:
         origin = base_urls.get(site.id) or site.base_url
@@ -85,13 +86,14 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         stats.site(site.id)
     start = time.perf_counter()
     with Archive.open(data) as archive:
-        archive.close_stale_runs("crawl")
+        archive.close_stale_runs("crawl", alive=_running_here)
         run_id = archive.start_run("crawl")
+        archive.update_run_stats(run_id, stats.as_dict())  # names this process: a sibling crawl leaves it alone
         stats.run_id = run_id
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
-        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite), **(settings or {})})
+        process = CrawlerProcess({**scrapy_settings(data, sites, jobdir, polite, run_id), **(settings or {})})
         _quiet_console()
         crawler = process.create_crawler(NewsSpider)
         ticker = ProgressLine(stats, enabled=progress)
@@ -137,16 +139,27 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     return stats
 
 
-def _pipeline_error(crawler: Any) -> str | None:
-    """Why the archive pipeline stopped the crawl (crawler.pipeline.ArchivePipeline.error)."""
-    from crawler.pipeline import ArchivePipeline
+def _running_here(stats: dict[str, Any]) -> bool:
+    """Whether a run's stats (CrawlStats.as_dict: pid, host) name a live process of this machine."""
+    import os
+    import socket
 
-    scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
-    manager = getattr(scraper, "itemproc", None)
-    for pipe in getattr(manager, "middlewares", ()):
-        if isinstance(pipe, ArchivePipeline):
-            return pipe.error
-    return None
+    pid = stats.get("pid")
+    if not isinstance(pid, int) or pid <= 0 or stats.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pipeline_error(crawler: Any) -> str | None:
+    """Why the archive writer stopped the crawl (crawler.pipeline.ArchiveWriter.error)."""
+    writer = getattr(getattr(crawler, "spider", None), "writer", None)
+    return getattr(writer, "error", None)
 
 
 def save_validators(archive: Archive, validators: dict[str, dict[str, str]], spider: Any, stats: CrawlStats) -> None:

@@ -29,6 +29,7 @@ _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?")
 # Dates in URLs: /2016/05/15/, /20160515/, -15052016- is too ambiguous and not tried.
+_WAYBACK = re.compile(r"web\.archive\.org/web/\d{8,14}[a-z_]*/", re.IGNORECASE)
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-]?(?P<m>[01]\d)[/-]?(?P<d>[0-3]\d)(?:/|[-_]|\d{0,6}[/.-])")
 
 
@@ -90,9 +91,36 @@ def parse_any(text: str) -> str | None:
 
 
 def date_from_url(url: str) -> str | None:
-    """A full date (year, month and day) written in the URL path, or None."""
-    match = _URL_DATE.search(url)
+    """A full date (year, month and day) written in the URL path, or None (a Web Archive capture stamp
+    is not the story's date: the original URL inside is read instead)."""
+    match = _URL_DATE.search(unwrap_wayback(url))
     if not match:
         return None
     value = _build(match["y"], match["m"], match["d"])
     return iso_local(value) if value else None
+
+
+def parse_iso_stated(text: str) -> tuple[str, str | None] | None:
+    """An ISO 8601 date as the page states it: (wall-clock time, its offset or None). The offset is
+    recorded, not applied: a post made at 22:00 in New York is dated that day, not the next."""
+    match = _ISO.search(text.strip())
+    if not match:
+        return None
+    value = _build(match["y"], match["m"], match["d"], match["H"], match["M"], match["S"])
+    if value is None:
+        return None
+    tz = match["tz"]
+    if tz and tz != "Z" and ":" not in tz:
+        tz = f"{tz[:3]}:{tz[3:]}"
+    return value.isoformat(), ("+00:00" if tz == "Z" else tz)
+
+
+def is_wayback(url: str) -> bool:
+    """True for a Web Archive capture URL, whose /web/<14 digits>/ stamp is the capture, not the story."""
+    return bool(_WAYBACK.search(url))
+
+
+def unwrap_wayback(url: str) -> str:
+    """The original URL inside a Web Archive capture URL (the URL itself otherwise)."""
+    match = _WAYBACK.search(url)
+    return url[match.end():] if match else url

@@ -1,9 +1,9 @@
 """One HTML page to one `Article`: title, date, author, dateline and clean body.
 
-Site rules (CSS selectors from the registry) come first where they are given; otherwise the page's
-machine-readable metadata (JSON-LD, OpenGraph, article:published_time) and trafilatura's main-text
-extraction, cleaned of furniture the generic extractor lets through. Never raises on garbage:
-a page that is not an article gives None.
+Site rules (CSS selectors from the registry) come first where they are given; otherwise the generic
+path: the article gate (`crawler.gate`: section pages of teasers are refused), the body container
+(`crawler.body`), the byline's date and author (`crawler.byline`). Never raises on garbage: a page
+that is not an article gives None.
 """
 
 from __future__ import annotations
@@ -14,25 +14,18 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
+from crawler import body, byline, gate
 from crawler import htmltext as ht
 from crawler.article import Article
 from crawler.canon import canonical_url
-from crawler.dates import date_from_url, parse_any, parse_iso, parse_vn_date
 from crawler.sites import Site
 
 log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 250  # below this a page is a stub, a gallery or an error page, not an article
+MIN_WORDS = 40  # words of letters in a body found without site rules
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 MIN_BODY_CHARS_SITE = 60  # a site's own article-body element proves an article; briefs can be short
-_ORG_WORDS = re.compile(r"\b(UBND|Văn phòng|Ban |Sở |Báo |Cổng |Tỉnh ủy|Trung tâm|Đài |Tòa soạn|Phòng )",
-                        re.IGNORECASE)
-MAX_LINK_DENSITY = 0.5
-# Machine-readable publication dates, most trusted first.
-_META_DATES = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-               "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date")
-_BODY_GUESSES = ("[itemprop=articleBody]", ".article-body", ".article-content", ".detail-content",
-                 ".content-detail", ".news-content", ".post-content", ".entry-content", "#content-detail")
-_DATE_ATTR = re.compile(r"date|time|publish|ngay|byline|meta|post-info", re.IGNORECASE)
 _AUTHOR_ATTR = re.compile(r"author|tac-gia|byline", re.IGNORECASE)
 _DATELINE = re.compile(r"^\((?P<tag>[A-ZĐ][A-ZĐ0-9.]{1,11})\)\s*[-–—:]\s*|^(?P<bare>[A-ZĐ]{2,5}) [-–—] (?=\S)")
 _GENERIC_DATELINES = ("TTXVN", "VOV", "VNA")
@@ -40,73 +33,82 @@ _GENERIC_DATELINES = ("TTXVN", "VOV", "VNA")
 
 def extract_html(data: str | bytes, url: str, site: Site | None = None) -> Article | None:
     """The article on a page, or None for a non-article page (listing, stub, error, garbage)."""
+    return extract_verdict(data, url, site)[0]
+
+
+def extract_verdict(data: str | bytes, url: str, site: Site | None = None) -> tuple[Article | None, str]:
+    """(article or None, verdict): "article", "listing" (a section page of teasers) or "not_article"."""
     try:
         return _extract(data, url, site)
     except Exception as exc:  # noqa: BLE001 - a malformed page must never stop a crawl
         # One line: a binary or broken page is an expected input, not a bug worth a traceback.
         log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
-        return None
+        return None, "not_article"
 
 
-def _extract(data: str | bytes, url: str, site: Site | None) -> Article | None:
+def _extract(data: str | bytes, url: str, site: Site | None) -> tuple[Article | None, str]:
     text = ht.decode_html(data, site.charset if site else None)
     root = ht.parse(text)
     if root is None:
-        return None
+        return None, "not_article"
     meta = _metadata(root)
+    ht.drop_scripts(root)  # after JSON-LD is read: no date or text is ever taken from a script
     site_rules = site is not None and site.selectors.body is not None
     title_el = _select_one(root, site.selectors.title if site else None)
-    author = _author_from_selector(root, site)
-    date_value, date_source = _date(root, url, meta, site)
-    ht.drop_elements(root, site.selectors.drop if site else (), furniture=False)
+    names = byline.site_names(url, meta, site)
+    author = byline.person(_author_from_selector(root, site), names, site_rule=True)
+    head = title_el if title_el is not None else byline.headline(root)
+    head_text = ht.normalize_text(head.text_content()) if head is not None else meta.get("og:title", "")
+    date_value, date_source, date_tz = byline.find_date(root, url, meta, site, head_text)
+    # Whole pages sit in a <form> on some CMSes (ASP.NET): the generic path keeps noise tags until the body.
+    ht.drop_elements(root, site.selectors.drop if site else ("nav", "aside", "footer"), furniture=False,
+                     noise=site_rules)
+    declared = gate.declared_article(root, meta)
+    teasers = gate.teasers(root) if not site_rules else gate.Teasers(0, frozenset())
     body_el = _select_one(root, site.selectors.body if site else None)
     if body_el is None and site_rules:
-        return None  # a checked site without its article body: a listing or an error page
-    if body_el is None:
-        body_el = next((el for sel in _BODY_GUESSES if (el := _select_one(root, sel)) is not None), None)
-    if body_el is not None:
-        if ht.link_density(body_el) > MAX_LINK_DENSITY:
-            return None
-        author = author or _author_in(body_el)
+        return None, "not_article"  # a checked site without its article body: a listing or an error page
+    if site_rules:
+        author = author or byline.person(_author_in(body_el), names, site_rule=True)
         ht.drop_elements(body_el, ())
         paras = ht.clean_paragraphs(ht.paragraphs(body_el))
     else:
-        if not _looks_like_article(root, meta, date_source):
-            return None
-        paras = _trafilatura_paragraphs(text, url)
+        body_el = body.find_body(root)
+        if body_el is not None:
+            lead = body.lead_before(root, body_el)
+            author = author or byline.person(_author_in(body_el), names)
+            body.clean_body(body_el)
+            ht.drop_elements(body_el, ())
+            paras = ht.clean_paragraphs(([lead] if lead else []) + ht.paragraphs(body_el))
+        else:
+            paras = body.trafilatura_paragraphs(root, url)
+        if gate.is_listing(paras, teasers, declared):
+            return None, "listing"
+        author = author or byline.author_near(root, names)
     if author:
         paras = [p for p in paras if p != author]
     dateline, paras = _strip_dateline(paras, site)
-    body = "\n\n".join(paras)
-    if len(body) < (MIN_BODY_CHARS_SITE if site_rules else MIN_BODY_CHARS):
-        return None
+    text_body = "\n\n".join(paras)
+    if len(text_body) < (MIN_BODY_CHARS_SITE if site_rules else MIN_BODY_CHARS):
+        return None, "not_article"
+    if not site_rules and len(_WORDS.findall(text_body)) < MIN_WORDS:
+        return None, "not_article"  # long but not prose: markup debris, a table of numbers
     title, title_source = _title(root, title_el, meta, site, paras)
     if not title:
-        return None
+        return None, "not_article"
     if title_source != "lead" and paras and paras[0] == title:  # the headline repeated inside the body
         paras = paras[1:]
-        body = "\n\n".join(paras)
+        text_body = "\n\n".join(paras)
     extra = {k: v for k, v in (("og:image", meta.get("og:image")), ("section", meta.get("article:section")),
-                               ("title_source", title_source)) if v}
+                               ("title_source", title_source), ("published_tz", date_tz)) if v}
+    meta_author = byline.person(meta.get("ld:author") or meta.get("author"), names)
     return Article(
         url=canonical_url(url), source=site.id if site else (urlsplit(url).hostname or "unknown"),
-        title=title, body=body, source_province=site.province if site else None,
+        title=title, body=text_body, source_province=site.province if site else None,
         published=date_value, published_source=date_source,
-        author=ht.normalize_text(author or meta.get("author") or "") or None,
+        author=ht.normalize_text(author or meta_author or "") or None,
         dateline=dateline, extra=tuple(sorted(extra.items())),
-    )
-
-
-def _looks_like_article(root: html.HtmlElement, meta: dict[str, str], date_source: str) -> bool:
-    """Without site rules: some sign that the page is one story, not a listing or a home page."""
-    items = 0
-    for li in root.iter("li"):
-        if li.find(".//a") is not None and len(ht.normalize_text(li.text_content())) > 80:
-            items += 1
-    if items >= 8:
-        return False  # a list of teasers: a listing page
-    return (meta.get("og:type") == "article" or "ld:type" in meta or root.find(".//article") is not None
-            or date_source in ("metadata", "byline"))
+    ), "article"
 
 
 def _select_one(root: html.HtmlElement, selector: str | None) -> html.HtmlElement | None:
@@ -121,6 +123,8 @@ def _metadata(root: html.HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key.startswith(("dcterms:", "dc:")):
+            key = key.replace(":", ".", 1)
         value = (el.get("content") or "").strip()
         if key and value and key not in meta:
             meta[key] = value
@@ -131,7 +135,10 @@ def _metadata(root: html.HtmlElement) -> dict[str, str]:
     for item in ht.iter_json_ld(root):
         kind = item.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
-        if not any(str(k).endswith(("Article", "NewsArticle", "BlogPosting", "Report")) for k in kinds):
+        if not any(str(k).endswith(gate.ARTICLE_TYPES) for k in kinds):
+            # A WebPage's own dates still date the page, after an article's.
+            if isinstance(item.get("datePublished"), str):
+                meta.setdefault("ld:page-datepublished", item["datePublished"])
             continue
         if isinstance(item.get("headline"), str):
             meta.setdefault("ld:headline", item["headline"])
@@ -140,48 +147,10 @@ def _metadata(root: html.HtmlElement) -> dict[str, str]:
         author = item.get("author")
         author = author[0] if isinstance(author, list) and author else author
         name = author.get("name") if isinstance(author, dict) else author
-        # Many CMSs put the publishing office in the author field; only a person is an author.
-        if isinstance(name, str) and name.strip() and not _ORG_WORDS.search(name):
+        if isinstance(name, str) and name.strip():
             meta.setdefault("ld:author", ht.normalize_text(name))
-        meta.setdefault("ld:type", str(kinds[0]))
-    if "ld:author" in meta:
-        meta.setdefault("author", meta["ld:author"])
+        meta.setdefault("ld:type", str(next(str(k) for k in kinds if str(k).endswith(gate.ARTICLE_TYPES))))
     return meta
-
-
-def _date(root: html.HtmlElement, url: str, meta: dict[str, str], site: Site | None) -> tuple[str | None, str]:
-    """(published, source): metadata, then the byline near the headline, then the URL."""
-    for key in ("ld:datepublished", *_META_DATES):
-        if key in meta and (value := parse_iso(meta[key]) or parse_vn_date(meta[key])):
-            return value, "metadata"
-    if site and site.selectors.date:
-        el = _select_one(root, site.selectors.date)
-        if el is not None and (value := parse_vn_date(ht.element_text(el))):
-            return value, "byline"
-    else:
-        for el in root.iter("time", "span", "div", "p"):
-            attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if el.tag != "time" and not _DATE_ATTR.search(attrs):
-                continue
-            if _in_furniture(el):
-                continue
-            value = (parse_any(el.get("datetime")) if el.get("datetime") else None) or \
-                parse_vn_date(ht.element_text(el)[:200])
-            if value:
-                return value, "byline"
-    value = date_from_url(url)
-    return (value, "url") if value else (None, "none")
-
-
-def _in_furniture(el: html.HtmlElement) -> bool:
-    """True when the element sits in a related-news list, sidebar, footer, menu or listing."""
-    node: html.HtmlElement | None = el
-    while node is not None:
-        if isinstance(node.tag, str) and (node.tag in {"aside", "footer", "nav", "li", "ul", "ol"}
-                                          or ht.is_furniture(node)):
-            return True
-        node = node.getparent()
-    return False
 
 
 def _author_from_selector(root: html.HtmlElement, site: Site | None) -> str | None:
@@ -193,10 +162,10 @@ def _author_from_selector(root: html.HtmlElement, site: Site | None) -> str | No
     return text or None
 
 
-def _author_in(body: html.HtmlElement) -> str | None:
+def _author_in(container: html.HtmlElement) -> str | None:
     """An author line marked up as such inside the body (removed from it)."""
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el is body:
+    for el in container.iter():
+        if not isinstance(el.tag, str) or el is container:
             continue
         attrs = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
         if _AUTHOR_ATTR.search(attrs):
@@ -261,14 +230,3 @@ def _title(root: html.HtmlElement, title_el: html.HtmlElement | None, meta: dict
     if len(sentence) > 160:
         sentence = sentence[:160].rsplit(" ", 1)[0] + "…"
     return sentence, "lead"
-
-
-def _trafilatura_paragraphs(text: str, url: str) -> list[str]:
-    """Main text by trafilatura, one paragraph per line, furniture removed."""
-    import trafilatura
-
-    out = trafilatura.extract(text, url=url, include_comments=False, include_tables=False,
-                              favor_precision=True, deduplicate=True, with_metadata=False)
-    if not out:
-        return []
-    return ht.clean_paragraphs(out.split("\n"))

@@ -81,16 +81,13 @@ def parse(text: str) -> html.HtmlElement | None:
     text = strip_unsafe(text)
     if not text.strip():
         return None
+    # Source newlines are just whitespace; <br> is the only line break a reader sees. Replaced in the
+    # source, once, rather than node by node after parsing (a third of the parse time, profiled).
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     try:
         root = html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return None
-    # Source newlines are just whitespace; <br> is the only line break a reader sees.
-    for node in root.iter():
-        if node.text:
-            node.text = node.text.replace("\n", " ")
-        if node.tail:
-            node.tail = node.tail.replace("\n", " ")
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     return root
@@ -117,10 +114,11 @@ def is_furniture(el: html.HtmlElement) -> bool:
     return bool(attrs.strip()) and bool(FURNITURE_ATTR.search(attrs))
 
 
-def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True) -> None:
-    """Remove noise tags, the given CSS selectors and (optionally) elements named like furniture."""
+def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True,
+                  noise: bool = True) -> None:
+    """Remove noise tags (optionally), the given CSS selectors and (optionally) elements named like furniture."""
     doomed: list[html.HtmlElement] = []
-    for tag in NOISE_TAGS:
+    for tag in NOISE_TAGS if noise else ():
         doomed += root.iter(tag)
     for selector in selectors:
         doomed += select(root, selector)
@@ -129,6 +127,15 @@ def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furnitu
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
+            el.drop_tree()
+
+
+def drop_scripts(root: html.HtmlElement) -> None:
+    """Remove scripts, styles and templates (JSON-LD stays: date readers look at it, it shows no text)."""
+    for el in list(root.iter("script", "style", "noscript", "template")):
+        if el.tag == "script" and (el.get("type") or "").lower() == "application/ld+json":
+            continue
+        if el.getparent() is not None:
             el.drop_tree()
 
 

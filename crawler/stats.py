@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 #: Counters every site has, in summary order.
-COUNTERS = ("pages", "articles", "new", "updated", "unchanged", "skipped", "not_article", "not_modified",
+# not_article: pages fetched as articles that were not one; section_pages: those of them refused as
+# section or listing pages (teasers), the rest being stubs, errors and other non-articles.
+COUNTERS = ("pages", "articles", "new", "updated", "unchanged", "skipped", "not_article", "section_pages",
+            "not_modified",
             "listings", "sitemaps", "feeds", "searches", "failed")
 
 
@@ -74,11 +79,14 @@ class CrawlStats:
         failed = f"{t['failed']} failed" + (f" ({reasons})" if reasons else "")
         return (f"crawl {self.status}: {len(self.sites)} sites, {t['pages']} pages in {self.elapsed:.1f}s; "
                 f"{t['new']} new, {t['updated']} updated, {t['unchanged']} unchanged, "
-                f"{t['skipped']} known skipped, {t['not_article']} non-articles, {failed}"
+                f"{t['skipped']} known skipped, {t['not_article']} non-articles "
+                f"({t['section_pages']} section pages), {failed}"
                 + (f"; {self.republications} republications" if self.republications else ""))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "status": self.status, "elapsed": round(self.elapsed, 3),
+        # pid and host of the crawling process: a running run of a live process is not stale (Archive.close_stale_runs)
+        return {"run_id": self.run_id, "pid": os.getpid(), "host": socket.gethostname(), "status": self.status,
+                "elapsed": round(self.elapsed, 3),
                 "republications": self.republications,
                 "republish": dict(self.republish), "totals": self.totals, "sites": self.per_site}
 

@@ -11,24 +11,25 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler.article import Article
-from crawler.extract import extract_html
+from crawler.extract import extract_verdict
 from crawler.sites import Site
 
-#: An extracted page: the article (or None) and its MinHash signature as bytes (b"" when the text is too
-#: short to compare), computed here so that the republication pass after the crawl need not hash it.
-Extracted = tuple[Article | None, bytes]
+#: An extracted page: the article (or None), its MinHash signature as bytes (b"" when the text is too
+#: short to compare), computed here so that the republication pass after the crawl need not hash it, and
+#: the verdict ("article", "listing" for a section page of teasers, "not_article").
+Extracted = tuple[Article | None, bytes, str]
 
 
 def extract_page(body: bytes, url: str, site: Site) -> Extracted:
-    """`extract_html` and the article's MinHash signature, in one call (one trip to a worker)."""
+    """`extract_verdict` and the article's MinHash signature, in one call (one trip to a worker)."""
     from crawler.republish import signature_bytes
 
-    article = extract_html(body, url, site)
-    return (None, b"") if article is None else (article, signature_bytes(article.body))
+    article, verdict = extract_verdict(body, url, site)
+    return (None, b"", verdict) if article is None else (article, signature_bytes(article.body), verdict)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,17 @@ class ExtractPool:
             except (OSError, ValueError) as exc:
                 log.warning("no extraction workers (%s): extracting inline", exc)
                 self.pool = None
+
+    def submit(self, body: bytes, url: str, site: Site) -> Future[Extracted] | None:
+        """`extract_page` started in a worker (None without a pool, or once the pool has died)."""
+        if self.pool is None:
+            return None
+        try:
+            return self.pool.submit(extract_page, body, url, site)
+        except (BrokenProcessPool, RuntimeError):
+            log.warning("extraction worker died: extracting inline from now on")
+            self.pool = None
+            return None
 
     async def extract(self, body: bytes, url: str, site: Site) -> Extracted:
         if self.pool is None:

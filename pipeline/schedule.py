@@ -24,7 +24,9 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +34,27 @@ from crawler.archive import Archive, ArchiveError, utcnow
 from pipeline.child import StepResult
 from pipeline.locks import pid_alive
 from pipeline.run import PipelineReport, run_pipeline
-from pipeline.schedule_config import ScheduleConfig
-from pipeline.schedule_state import SiteState, is_due, load_state, now_utc, record_failure, record_success, save_state
+from pipeline.schedule_config import ScheduleConfig, cron_period
+from pipeline.schedule_health import save_thresholds
+from pipeline.schedule_state import (
+    SiteState,
+    is_due,
+    load_state,
+    now_utc,
+    parse_iso,
+    record_failure,
+    record_success,
+    save_state,
+)
 from pipeline.steps import ArgvFor, ChildSteps
 
 log = logging.getLogger("ct05.schedule")
 RUN_KIND = "schedule"
 PENDING_KEY = "schedule.pending"  # set while stored articles still wait for process/index
+#: Longest a site is taken early: a wake-up takes the sites due before the next one is nearer (half a period).
+MAX_SLACK = 60.0
+#: Site and step outcomes that mean a cycle did something worth recording.
+DID_WORK = ("ok", "failed", "interrupted")
 
 
 class DataDirError(RuntimeError):
@@ -90,8 +106,9 @@ class Scheduler:
     """Runs cycles for the configured sites; `run_once` for cron, `run_forever` as a daemon."""
 
     def __init__(self, config: ScheduleConfig, data_dir: Path | str, sites: list[str],
-                 argv_for: ArgvFor | None = None) -> None:
+                 argv_for: ArgvFor | None = None, clock: Callable[[], datetime] = now_utc) -> None:
         self.config = config
+        self.clock = clock  # the time a wake-up happens at (tests drive it)
         self.data_dir = Path(data_dir)
         self.sites = [s for s in sites if config.sites.get(s) is None or config.sites[s].enabled]
         self.stop = threading.Event()
@@ -112,6 +129,13 @@ class Scheduler:
             jobs.setdefault(self.config.cron_of(site), []).append(site)
         return jobs
 
+    def slack(self, job: str) -> float:
+        """How early a wake-up of `job` takes a site: half the job's period, at most a minute."""
+        try:
+            return min(cron_period(job, self.config.schedule["timezone"]) / 2, MAX_SLACK)
+        except ValueError:  # "all" (every site, no cron of its own): exact due times
+            return 0.0
+
     # -- one cycle -------------------------------------------------------------------------------
 
     def run_cycle(self, sites: list[str] | None = None, *, force: bool = False, job: str = "all") -> dict[str, Any]:
@@ -131,8 +155,11 @@ class Scheduler:
 
         for run_id in recover_crashed_runs(archive):
             log.warning("cycle #%s was interrupted by a crash of its scheduler; marked crashed", run_id)
-        at = now_utc()
-        due = [s for s in sites if force or is_due(load_state(archive, s), at)]
+        save_thresholds(archive, self.config, self.sites)
+        prune_logs(self.data_dir, float(self.config.schedule["log_keep"]))
+        at = self.clock()
+        slack = self.slack(job)
+        due = [s for s in sites if force or is_due(load_state(archive, s), at, slack)]
         pending = archive.get_meta(PENDING_KEY)
         record: dict[str, Any] = {"pid": os.getpid(), "host": socket.gethostname(), "job": job, "sites": {},
                                   "steps": {}, "errors": [], "totals": {"new": 0, "updated": 0, "failed": 0}}
@@ -155,13 +182,19 @@ class Scheduler:
         report = run_pipeline(self.data_dir, due, self.steps, do=["crawl", *steps], stop=self.stop,
                               parallel=int(self.config.schedule["parallel"]),
                               lock_wait=float(self.config.schedule["lock_wait"]),
-                              around_crawl=self._crawl_site, downstream_if=after_crawls)
+                              around_crawl=lambda site, crawl: self._crawl_site(site, crawl, at, slack, force),
+                              downstream_if=after_crawls)
         record["steps"].update(report.steps)
         record["errors"] += [f"{step}: {info['error']}" for step, info in report.steps.items()
                              if info["status"] == "failed"]
         if token and all(report.steps.get(s, {}).get("status") == "ok" for s in steps):
             # Clear the flag only if no crawl stored anything since we read it (another job may have).
             archive.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (PENDING_KEY, token[0]))
+        if not any(i.get("status") in DID_WORK for i in [*record["sites"].values(), *record["steps"].values()]):
+            # Every due site was taken by another scheduler (or crawled since): nothing to record.
+            archive.db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+            log.info("cycle #%s (job %s): nothing done, not recorded", run_id, job)
+            return {**record, "status": "idle"}
         status = self._status(record)
         record["status"] = status
         archive.finish_run(run_id, status, record)
@@ -190,21 +223,28 @@ class Scheduler:
         if record["totals"]["new"] or record["totals"]["updated"]:
             archive.set_meta(PENDING_KEY, f"{utcnow()} {os.getpid()} {run_id}")
 
-    def _crawl_site(self, site: str, crawl: Callable[[bool], StepResult]) -> dict[str, Any]:
+    def _crawl_site(self, site: str, crawl: Callable[[bool], StepResult], at: datetime, slack: float,
+                    force: bool) -> dict[str, Any]:
         """Called holding the site's lock: crawl (resuming an interrupted crawl), update the adaptive state."""
         # A separate connection: the archive handle of the cycle is used by another thread.
         with Archive.open(self.data_dir) as archive:
             state = load_state(archive, site)
+            # Checked again under the lock: another scheduler may have crawled the site since the due list
+            # was made, and crawling it again now would halve its interval.
+            if not force and not is_due(state, at, slack):
+                log.info("skip %s: crawled at %s since this cycle began, next due %s", site, state.last_run,
+                         state.next_due)
+                return {"status": "skipped", "reason": f"not due any more: crawled at {state.last_run}, "
+                                                       f"next due {state.next_due}"}
             started, before = utcnow(), _last_run_id(archive)
             log.info("crawl %s%s", site, " (resuming)" if state.interrupted else "")
-            return self._after_crawl(archive, state, crawl(state.interrupted), started, before)
+            return self._after_crawl(archive, state, crawl(state.interrupted), started, before, at)
 
     def _after_crawl(self, archive: Archive, state: SiteState, result: StepResult, started: str,
-                     before: int) -> dict[str, Any]:
+                     before: int, at: datetime) -> dict[str, Any]:
         site = state.site
         counts = _crawl_counts(archive, site, started, before)
         info: dict[str, Any] = {**counts, "seconds": round(result.seconds, 2)}
-        at = now_utc()
         if result.ok and not result.stopped and not counts.get("unreachable"):
             record_success(self.config, state, int(counts.get("new", 0)), at)
             info.update(status="ok", next_due=state.next_due, interval=state.interval)
@@ -214,7 +254,9 @@ class Scheduler:
             error = result.error or ("stopped" if result.stopped else "no page could be fetched")
             # Resume Scrapy's job dir only after a graceful stop: a SIGKILLed crawl may leave it half-written,
             # and a fresh crawl loses nothing (known URLs are skipped, the archive dedups by URL).
-            record_failure(self.config, state, error, at, interrupted=result.stopped or result.timed_out)
+            # The back-off counts from the failure, not from the wake-up.
+            record_failure(self.config, state, error, max(self.clock(), at),
+                           interrupted=result.stopped or result.timed_out)
             if result.stopped:
                 state.failures -= 1  # an operator stop is no fault of the site
                 state.next_due = None
@@ -237,26 +279,78 @@ class Scheduler:
         return records
 
     def run_forever(self) -> None:
-        """Block, firing each job on its cron expression, until `request_stop()`."""
+        """Block, firing each job on its cron expression and when one of its sites falls due, until
+        `request_stop()`."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
         from pipeline.schedule_config import cron_trigger
 
         tz = self.config.schedule["timezone"]
         aps = BackgroundScheduler(timezone=tz)
+        busy = {cron: threading.Lock() for cron in self.jobs()}
+
+        def fire(cron: str, sites: list[str]) -> None:
+            if not busy[cron].acquire(blocking=False):
+                return  # the job's cycle is running: it covers this wake-up
+            try:
+                self.run_cycle(sites, job=cron)
+            finally:
+                busy[cron].release()
+            self._plan_wakeup(aps, cron, sites, fire)
+
         for cron, sites in self.jobs().items():
             # One instance per job, missed runs coalesced: a slow cycle delays the next, never overlaps it.
-            aps.add_job(self.run_cycle, cron_trigger(cron, tz), args=[sites], kwargs={"job": cron},
-                        id=cron, max_instances=1, coalesce=True,
+            aps.add_job(fire, cron_trigger(cron, tz), args=[cron, sites], id=cron, max_instances=1, coalesce=True,
                         misfire_grace_time=int(self.config.schedule["misfire_grace"]) or None)
             log.info("job %r: %s", cron, ", ".join(sites))
         aps.start()
+        for cron, sites in self.jobs().items():
+            self._plan_wakeup(aps, cron, sites, fire)
         try:
             self.stop.wait()
         finally:
             log.info("stopping: waiting for the current step to finish")
             aps.shutdown(wait=True)
             log.info("stopped")
+
+    def _plan_wakeup(self, aps: Any, cron: str, sites: list[str], fire: Callable[[str, list[str]], None]) -> None:
+        """An extra wake-up when the job's next site falls due before its next cron tick, so that a site is
+        crawled at its interval whatever the cron period."""
+        if self.stop.is_set():
+            return
+        try:
+            with Archive.open(self.data_dir, readonly=True) as archive:
+                dues = [load_state(archive, s).next_due for s in sites]
+        except ArchiveError:
+            return
+        if not dues or any(d is None for d in dues):
+            return  # a site is due now: the next tick takes it
+        first = min(parse_iso(d) for d in dues if d)
+        job = aps.get_job(cron)
+        tick = job.next_run_time if job is not None else None
+        if tick is not None and first >= tick:
+            return
+        aps.add_job(fire, "date", run_date=first, args=[cron, sites], id=f"{cron} (due)", replace_existing=True,
+                    misfire_grace_time=int(self.config.schedule["misfire_grace"]) or None)
+        log.info("job %r: next site due at %s, before the next tick", cron, first.isoformat())
+
+
+def prune_logs(data_dir: Path, keep: float) -> int:
+    """Delete per-crawl log files (`logs/crawl-*`) last written more than `keep` seconds ago (0: none)."""
+    if keep <= 0:
+        return 0
+    cutoff = time.time() - keep
+    removed = 0
+    for path in (data_dir / "logs").glob("crawl-*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue  # a file another process removed or cannot remove: the next cycle tries again
+    if removed:
+        log.info("removed %s crawl log files older than %.0f days", removed, keep / 86400)
+    return removed
 
 
 def _last_run_id(archive: Archive) -> int:

@@ -25,7 +25,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "schedule": {
         "cron": Key("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
         "timezone": Key("tz", "Asia/Ho_Chi_Minh", "time zone of the cron expressions"),
-        "sites": Key("strings", [], "site ids to keep current; empty means every non-mirror site"),
+        "sites": Key("strings", [], "site ids to keep current; empty means every checked non-mirror site"),
         "searches": Key("strings", [], "queries put to each site's own search every crawl (`ct05 crawl --search`)"),
         "process": Key("bool", True, "run the NLP step after a crawl that stored something"),
         "index": Key("bool", True, "bring the search index up to date after the NLP step"),
@@ -38,6 +38,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "log_file": Key("str", "logs/schedule.log", "rotating log file, relative to the data dir"),
         "log_max_bytes": Key("int", 5_000_000, "size at which the log file is rotated"),
         "log_backups": Key("int", 5, "rotated log files kept"),
+        "log_keep": Key("duration", "14d", "per-crawl log files older than this are deleted (0: keep them all)"),
+        "silent_after": Key("duration", "7d", "a site with no new article for this long is silent (0: never)"),
     },
     "adaptive": {
         "enabled": Key("bool", True, "move each site's interval by how much its last runs found"),
@@ -56,9 +58,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "sites.*": {
         "enabled": Key("bool", True, "false leaves the site out of every job"),
         "cron": Key("cron", None, "the site's own wake-up times (a separate job) instead of schedule.cron"),
-        "base_url": Key("str", None, "crawl the site at another address (e.g. a mirror)"),
+        "base_url": Key("url", None, "crawl the site at another address (e.g. a mirror)"),
         "min_interval": Key("duration", None, "overrides adaptive.min_interval for this site"),
         "max_interval": Key("duration", None, "overrides adaptive.max_interval for this site"),
+        "silent_after": Key("duration", None, "overrides schedule.silent_after for this site"),
     },
 }
 
@@ -72,6 +75,7 @@ class SiteSchedule:
     base_url: str | None = None
     min_interval: float | None = None
     max_interval: float | None = None
+    silent_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,12 @@ class ScheduleConfig:
         site = self.sites.get(site_id)
         return site.base_url if site else None
 
+    def silent_after(self, site_id: str) -> float:
+        """Seconds without a new article after which the site is silent (0: never)."""
+        site = self.sites.get(site_id)
+        value = site.silent_after if site and site.silent_after is not None else self.schedule["silent_after"]
+        return float(value)
+
     def cron_of(self, site_id: str) -> str:
         site = self.sites.get(site_id)
         return site.cron if site and site.cron else self.schedule["cron"]
@@ -112,6 +122,19 @@ def cron_trigger(expr: str, timezone: str = "UTC") -> Any:
         return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
                            timezone=timezone)
     raise ValueError(f"wrong number of fields; got {len(fields)}, expected 5 (or 6 with seconds first)")
+
+
+def cron_period(expr: str, timezone: str = "UTC", samples: int = 6) -> float:
+    """The shortest gap, in seconds, between consecutive wake-ups of a cron expression."""
+    from datetime import datetime
+
+    trigger = cron_trigger(expr, timezone)
+    now = datetime.now(trigger.timezone)
+    fires = [trigger.get_next_fire_time(None, now)]
+    for _ in range(samples):
+        fires.append(trigger.get_next_fire_time(fires[-1], fires[-1]))
+    gaps = [(b - a).total_seconds() for a, b in zip(fires, fires[1:], strict=False) if a and b]
+    return min((g for g in gaps if g > 0), default=60.0)
 
 
 def _check_cron(value: Any) -> str:

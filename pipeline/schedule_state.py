@@ -35,6 +35,9 @@ class SiteState:
     last_status: str | None = None
     last_error: str | None = None
     interrupted: bool = False  # the last crawl did not finish: resume it
+    last_ok: str | None = None  # the last crawl that finished
+    last_new: str | None = None  # the last crawl that stored a new article
+    since: str | None = None  # the first crawl by the scheduler (a silent site's clock starts here)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,8 +88,10 @@ def all_states(archive: Archive) -> dict[str, SiteState]:
     return states
 
 
-def is_due(state: SiteState, at: datetime) -> bool:
-    return state.next_due is None or parse_iso(state.next_due) <= at
+def is_due(state: SiteState, at: datetime, slack: float = 0.0) -> bool:
+    """Due at `at`, or within `slack` seconds after it (the wake-up nearest the due time takes the site,
+    rather than the first one after it: a site due a second after a wake-up would wait a whole period)."""
+    return state.next_due is None or parse_iso(state.next_due) <= at + timedelta(seconds=slack)
 
 
 def next_interval(config: ScheduleConfig, state: SiteState) -> float:
@@ -115,14 +120,18 @@ def backoff_delay(config: ScheduleConfig, failures: int) -> float:
 
 
 def record_success(config: ScheduleConfig, state: SiteState, new: int, at: datetime) -> SiteState:
-    """Update the state after a finished crawl that found `new` new articles."""
+    """Update the state after a finished crawl that found `new` new articles; `at` is the wake-up that
+    started it, so the next crawl is due one interval after this one started, however long it took."""
     state.recent_new = [*state.recent_new, int(new)][-max(int(config.adaptive["window"]), 1):]
     state.interval = next_interval(config, state)
     state.failures = 0
     state.last_error = None
     state.last_status = "ok"
     state.interrupted = False
-    state.last_run = iso(at)
+    state.last_run = state.last_ok = iso(at)
+    state.since = state.since or iso(at)
+    if new > 0:
+        state.last_new = iso(at)
     state.next_due = iso(at + timedelta(seconds=state.interval))
     return state
 
@@ -135,21 +144,29 @@ def record_failure(config: ScheduleConfig, state: SiteState, error: str, at: dat
     state.last_status = "failed"
     state.interrupted = interrupted
     state.last_run = iso(at)
+    state.since = state.since or iso(at)
     state.interval = state.interval or float(config.adaptive["initial_interval"])
     state.next_due = iso(at + timedelta(seconds=backoff_delay(config, state.failures)))
     return state
 
 
-def schedule_status(archive: Archive, data_dir: Any, limit: int = 10) -> dict[str, Any]:
-    """What the scheduler knows, for `ct05 status --json` and the admin page.
+def schedule_status(archive: Archive, data_dir: Any, limit: int = 10, config: ScheduleConfig | None = None,
+                    at: datetime | None = None) -> dict[str, Any]:
+    """What the scheduler knows, for `ct05 status --json`, the admin page and /healthz.
 
-    {"sites": {id: state + "running" (the lock holder, or None)}, "cycles": the last `limit` cycles,
-     "pending": whether stored articles still wait for process/index}.
+    {"sites": {id: state + "running" (the lock holder, or None), "last_new_article", "silent_after",
+     "silent", "failing"}, "cycles": the last `limit` cycles, "pending": whether stored articles still
+     wait for process/index, "silent": [ids], "failing": [ids]}.
     """
     from pipeline.locks import holder
+    from pipeline.schedule_health import site_health
 
+    health = site_health(archive, config, at or now_utc())
     sites: dict[str, Any] = {}
     for site_id, state in sorted(all_states(archive).items()):
-        sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}")}
+        sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}"),
+                          **health.get(site_id, {})}
     return {"sites": sites, "cycles": archive.runs(limit, kind="schedule"),
-            "pending": bool(archive.get_meta("schedule.pending"))}
+            "pending": bool(archive.get_meta("schedule.pending")),
+            "silent": [s for s, h in sorted(health.items()) if h["silent"]],
+            "failing": [s for s, h in sorted(health.items()) if h["failing"]]}

@@ -64,6 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = admin.SessionInterface()
     register_template_helpers(app)
     app.teardown_appcontext(close_request_resources)
+    from webui import health, metrics  # monitoring: /healthz and /metrics (docs/deploy.md)
+
+    for module in (health, metrics):
+        app.register_blueprint(module.bp)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -148,8 +148,48 @@ def site_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
             counts = [(label, values[key]) for key, label in COUNTER_LABELS.items()
                       if isinstance(values.get(key), int) and values[key]]
             rows.append({"site": site, "counts": counts, "errors": errors, "reasons": reasons,
-                         "status": values.get("status")})
+                         "status": values.get("status"), "mark": _mark(values)})
     return rows
+
+
+#: What a crawl that fetched nothing or failed is marked as, next to its raw status.
+MARKS = {"empty": "không tải được trang nào", "failed": "thất bại"}
+FAILED = ("failed", "crashed", "archive_error", "error")
+
+
+def _mark(values: dict[str, Any]) -> str | None:
+    """"failed" for a failed crawl, "empty" for one that finished without fetching a page, else None."""
+    status = values.get("status")
+    if status in FAILED:
+        return "failed"
+    pages = values.get("pages")
+    if status in ("ok", "finished", None) and isinstance(pages, int) and pages == 0:
+        return "empty"
+    return None
+
+
+def run_mark(run: dict[str, Any]) -> str | None:
+    """The mark of a whole run: failed, or (a crawl) finished with no page fetched at all."""
+    if run.get("status") in FAILED:
+        return "failed"
+    stats = run.get("stats") or {}
+    totals = stats.get("totals") if isinstance(stats, dict) else None
+    if run.get("kind") == "crawl" and run.get("status") == "finished" and isinstance(totals, dict) \
+            and totals.get("pages") == 0:
+        return "empty"
+    return None
+
+
+def scheduler_sites() -> dict[str, Any]:
+    """The scheduler's per-site state (pipeline.schedule_state.schedule_status), or nothing if unreadable."""
+    from pipeline.schedule_state import schedule_status
+
+    try:
+        status = schedule_status(get_archive(), data_dir(), limit=1)
+    except Exception:  # the page stays usable without the scheduler's part
+        current_app.logger.exception("cannot read the scheduler state")
+        return {}
+    return status["sites"]  # type: ignore[no-any-return]
 
 
 @bp.get("/")
@@ -159,8 +199,10 @@ def dashboard() -> str:
     runs = archive.runs(30)
     for run in runs:
         run["sites"] = site_rows(run)
+        run["mark"] = run_mark(run)
     running = _crawl_running()
     return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
+                           schedule=scheduler_sites(), marks=MARKS,
                            total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị",
                            crawl_error=current_app.extensions.get("ct05.crawl_error"))
 

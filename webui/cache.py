@@ -12,8 +12,8 @@ from flask import Flask, Response, current_app, g, request
 
 from webui.resources import IndexUnavailable, TTLCache, index_token
 
-#: Paths never cached: per-user pages, streamed downloads, and static files (already cheap).
-SKIP = ("/admin", "/static", "/export")
+#: Paths never cached: per-user pages, streamed downloads, static files (already cheap), monitoring (live).
+SKIP = ("/admin", "/static", "/export", "/healthz", "/metrics")
 MAX_BODY = 512 * 1024
 
 

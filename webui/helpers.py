@@ -85,14 +85,18 @@ def vn_date(value: str | None, with_time: bool = False) -> str:
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 
-def vn_time(value: str | None) -> str:
-    """A UTC ISO time (the archive's run and fetch times) → "dd/mm/yyyy HH:MM" in Vietnam time."""
+def vn_time(value: str | datetime | None) -> str:
+    """A UTC time, ISO text or datetime (the archive's run and fetch times, the scheduler's due times) →
+    "dd/mm/yyyy HH:MM" in Vietnam time; naive times are UTC."""
     if not value:
         return ""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")

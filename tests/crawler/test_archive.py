@@ -54,3 +54,24 @@ def test_run_records(tmp_path: Path) -> None:
         run = a.start_run("crawl")
         a.finish_run(run, "ok", {"totals": {"new": 3}})
         assert a.runs()[0]["stats"]["totals"]["new"] == 3
+
+
+def test_close_stale_runs_spares_a_live_sibling_crawl(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from crawler.crawl import _running_here
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    with Archive.open(tmp_path) as a:
+        live = a.start_run("crawl")
+        a.update_run_stats(live, {"pid": os.getpid(), "host": socket.gethostname()})
+        gone = a.start_run("crawl")
+        a.update_run_stats(gone, {"pid": int(dead.stdout), "host": socket.gethostname()})
+        legacy = a.start_run("crawl")  # no pid noted: an older crawl, stale by definition
+        assert a.close_stale_runs("crawl", alive=_running_here) == 2
+        status = {r["id"]: r["status"] for r in a.runs(5)}
+        assert status == {live: "running", gone: "interrupted", legacy: "interrupted"}

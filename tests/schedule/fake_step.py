@@ -3,7 +3,8 @@
     python fake_step.py STEP DATA_DIR [SITE] [--resume]
 
 Behaviour comes from DATA_DIR/fake.json: {"new": {site: n}, "fail": [site], "sleep": seconds, "gate": true}.
-With "gate", a crawl waits (after noting its start) until the file DATA_DIR/gate exists.
+With "gate", a crawl waits (after noting its start) until the file DATA_DIR/gate exists; "gate_sites": [site]
+gates only the crawls of those sites.
 Every start and end is appended to DATA_DIR/fake.log as "start|end STEP SITE PID TIME".
 A crawl stores `new[site]` fresh articles in the archive, one by one, sleeping in between.
 """
@@ -34,7 +35,8 @@ def main() -> int:
 
     note("start")
     if step == "crawl":
-        while control.get("gate") and not (data_dir / "gate").exists() and not stopping:
+        gated = control.get("gate") or site in control.get("gate_sites", [])
+        while gated and not (data_dir / "gate").exists() and not stopping:
             time.sleep(0.05)
         if site in control.get("fail", []):
             print(f"cannot reach {site}", file=sys.stderr)

@@ -58,6 +58,10 @@ def test_every_key_of_the_bundled_file_is_in_the_schema() -> None:
     ({"backoff": {"factor": 0.5}}, "backoff.factor: must be at least 1"),
     ({"sites": {"tthue": {"cron": "* *"}}}, "sites.tthue.cron: invalid cron expression"),
     ({"sites": {"tthue": {"base": "x"}}}, "sites.tthue.base: unknown key"),
+    ({"sites": {"tthue": {"base_url": "tthue.example.vn"}}}, "sites.tthue.base_url: must start with http://"),
+    ({"schedule": {"silent_after": "a week"}}, "schedule.silent_after: must be a duration"),
+    ({"sites": {"tthue": {"silent_after": -1}}}, "sites.tthue.silent_after: must not be negative"),
+    ({"schedule": {"log_keep": "forever"}}, "schedule.log_keep: must be a duration"),
     ({"sites": {"nowhere": {}}}, "sites.nowhere: unknown site id"),
     ({"schedule": {"sites": ["nowhere"]}}, "schedule.sites: unknown site id 'nowhere'"),
     ({"scheduler": {}}, "scheduler: unknown section"),
@@ -129,11 +133,13 @@ def test_backoff_grows_to_its_cap() -> None:
 def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(schedule, ["--check", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 0 and "*/15 * * * *" in result.output
+    assert result.exit_code == 0  # no site of the registry is checked yet: nothing to keep current by default
+    result = runner.invoke(schedule, ["--check", "--site", "tthue", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "*/15 * * * *" in result.output and "tthue" in result.output
     bad = tmp_path / "bad.toml"
     bad.write_text('[adaptive]\nwindow = "three"\n')
     result = runner.invoke(schedule, ["--check", "--config", str(bad)])
-    assert result.exit_code != 0 and "adaptive.window: must be a non-negative integer" in result.output
+    assert result.exit_code == 2 and "adaptive.window: must be a non-negative integer" in result.output
     with Archive.open(tmp_path) as archive:
         from pipeline.schedule_state import save_state
 
@@ -142,6 +148,7 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     result = runner.invoke(schedule, ["--status", "--json", "--data-dir", str(tmp_path)])
     info = json.loads(result.output)
     assert info["sites"]["tthue"]["failures"] == 2 and info["sites"]["tthue"]["running"] is None
+    assert info["failing"] == ["tthue"] and info["sites"]["tthue"]["silent"] is False
     result = runner.invoke(schedule, ["--status", "--data-dir", str(tmp_path)])
     assert "HTTP 503" in result.output and "60m" in result.output
 

@@ -28,8 +28,17 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     if workers > 1 and hasattr(os, "fork"):
         serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
         return
-    app = limited(create_app(config), concurrency)
-    app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+    from werkzeug.serving import make_server
+
+    # make_server, not app.run: app.run prints werkzeug's "development server" warning, but this threaded
+    # server (behind the concurrency limit, as in each pre-forked worker) is the production server.
+    server = make_server(host, port, limited(create_app(config), concurrency), threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @click.command()
@@ -96,8 +105,9 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
         click.echo("schedule:")
         for site_id, state in sched["sites"].items():
             running = f" (running: pid {state['running'].get('pid')})" if state.get("running") else ""
+            silent = " SILENT" if state.get("silent") else ""
             click.echo(term(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
-                            f"{running}"))
+                            f"{silent}{running}"))
     click.echo("last runs:")
     for run in info["runs"]:  # type: ignore[attr-defined]
         click.echo(term(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"

@@ -98,8 +98,11 @@ def sites_list() -> None:
     except SiteConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     for site in registry.values():
-        mark = "" if site.checked else "  (unchecked)"
-        click.echo(term(f"{site.id:20} {site.province or '-':18} {site.name}{mark}"))
+        state = "checked" if site.checked else "unchecked"
+        click.echo(term(f"{site.id:20} {state:9} {site.province or '-':18} {site.name}"))
+    checked = sum(site.checked for site in registry.values())
+    click.echo(f"{len(registry)} sites: {checked} checked, {len(registry) - checked} unchecked "
+               "(`ct05 sites check ID --page FILE` confirms one)")
 
 
 @sites.command("check")

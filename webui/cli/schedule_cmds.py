@@ -14,12 +14,19 @@ import click
 from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term, term_json
 
 
+class ConfigError(click.ClickException):
+    """A bad configuration file: exit code 2 like any usage error, apart from 1 (a cycle failed)."""
+
+    exit_code = 2
+
+
 def setup_logging(data_dir: Path, log_file: str, max_bytes: int, backups: int, verbose: bool) -> Path | None:
     """Log to stderr and to a rotating file in the data dir; return the file (None if it cannot be opened)."""
     logger = logging.getLogger("ct05.schedule")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    # The pid tells apart the lines of two schedulers (a daemon and a cron run, two cron runs) in one file.
+    fmt = logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(message)s")
     console = logging.StreamHandler(sys.stderr)
     console.setFormatter(fmt)
     console.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -39,11 +46,14 @@ def setup_logging(data_dir: Path, log_file: str, max_bytes: int, backups: int, v
 def _print_status(info: dict[str, object]) -> None:
     sites = info["sites"]
     assert isinstance(sites, dict)
-    click.echo(f"{'site':22} {'last run':26} {'status':8} {'interval':>9} {'fails':>5}  next due")
+    click.echo(f"{'site':22} {'last run':26} {'status':8} {'interval':>9} {'fails':>5}  {'next due':26} "
+               "last new article")
     for site_id, state in sites.items():
         running = f"  (running: pid {state['running'].get('pid')})" if state["running"] else ""
+        silent = f"  SILENT (no new article for {state['silent_after'] / 86400:g} days)" if state.get("silent") else ""
         click.echo(f"{site_id:22} {state['last_run'] or '-':26} {state['last_status'] or '-':8} "
-                   f"{state['interval'] / 60:8.0f}m {state['failures']:5}  {state['next_due'] or 'now'}{running}")
+                   f"{state['interval'] / 60:8.0f}m {state['failures']:5}  {state['next_due'] or 'now':26} "
+                   f"{state.get('last_new_article') or '-'}{silent}{running}")
         if state["last_error"]:
             click.echo(f"{'':22} error: {term(state['last_error'])}")
     click.echo("pending process/index: " + ("yes" if info["pending"] else "no"))
@@ -77,7 +87,8 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
     from crawler.sites import SiteConfigError, load_sites
     from pipeline.schedule import Scheduler
     from pipeline.schedule_config import ScheduleConfigError, load_config
-    from pipeline.schedule_state import schedule_status
+    from pipeline.schedule_health import once_exit_code, site_health
+    from pipeline.schedule_state import now_utc, schedule_status
 
     data = resolve_data_dir(data_dir)
     if show_status:
@@ -92,17 +103,18 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
         registry = load_sites()
         config = load_config(config_path, known_sites=set(registry))
     except (ScheduleConfigError, SiteConfigError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise ConfigError(str(exc)) from exc
     if site_ids:
         unknown = [s for s in site_ids if s not in registry]
         if unknown:
             raise click.BadParameter(f"unknown site id: {', '.join(unknown)}", param_hint="--site")
         sites = list(site_ids)
     else:
-        sites = config.schedule["sites"] or [s.id for s in registry.values() if s.base_url and not s.mirror_of]
+        sites = config.schedule["sites"] or [s.id for s in registry.values()
+                                             if s.base_url and s.checked and not s.mirror_of]
     no_address = [s for s in sites if not (config.base_url(s) or registry[s].base_url)]
     if no_address:
-        raise click.ClickException(f"{config.path}: no address for {', '.join(no_address)}: "
+        raise ConfigError(f"{config.path}: no address for {', '.join(no_address)}: "
                                    "set sites.<id>.base_url")
     sched = Scheduler(config, data, sites)
     if check:
@@ -128,8 +140,18 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
                        f"{totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed")
             for error in record.get("errors", []):
                 click.echo(f"  {term(error)}", err=True)
-        if any(r["status"] in ("error", "failed") for r in records):
-            sys.exit(1)
+        # Exit codes (docs/deploy.md): 0 all ok, 3 some site failed or is failing or silent, 1 the cycle failed.
+        try:
+            with open_archive(data_dir, readonly=True) as archive:
+                health = site_health(archive, config, now_utc())
+        except click.ClickException:  # no archive: the cycle could not start, its record says why
+            health = {}
+        for site_id, info in sorted(health.items()):
+            if site_id in sites and info["silent"]:
+                click.echo(f"  {site_id}: silent: no new article since {info['last_new_article'] or 'ever'}", err=True)
+        code = once_exit_code(records, health, sites)
+        if code:
+            sys.exit(code)
         return
     click.echo(f"ct05 schedule: {len(sites)} sites, {len(sched.jobs())} jobs; log: {log_path or 'stderr'}")
     sched.run_forever()
