@@ -282,8 +282,7 @@ class BulkSegmentWriter(OneSegmentWriter):
 
 
 def _exit_with_parent() -> None:
-    """In a worker process: exit as soon as the process that started it is gone (killed mid-rebuild),
-    rather than finishing a segment nobody will commit."""
+    """In a worker: exit once its starter is gone (killed mid-rebuild), not finish a segment nobody commits."""
     import ctypes
     import os
     import signal
