@@ -85,13 +85,20 @@ def month_png(series: list[list[object]], milestones: list[dict[str, object]], w
         canvas.rect(x, top + plot_h - h, x + bar, top + plot_h, BAR)
     canvas.rect(left, top + plot_h, left + plot_w, top + plot_h + 2, INK)
     canvas.rect(left - 2, top, left, top + plot_h + 2, INK)
+    short = len(months) <= 36  # a year or three: every month numbered under its bar
+    if short:
+        for i, month in enumerate(months):
+            label = str(int(month[5:7]))
+            x = left + int(i * step + step / 2) - text_width(label, 2) // 2
+            canvas.text(x, top + plot_h + 8, label, scale=2)
     last = -10_000
     for i, month in enumerate(months):
         if month.endswith("-01") or i == 0:
             x = left + int(i * step)
             if x - last >= text_width("0000") + 16:
-                canvas.rect(x, top + plot_h, x + 2, top + plot_h + 10, INK)
-                canvas.text(x, top + plot_h + 18, month[:4])
+                if not short:
+                    canvas.rect(x, top + plot_h, x + 2, top + plot_h + 10, INK)
+                canvas.text(x, top + plot_h + (30 if short else 18), month[:4])
                 last = x
     for k, ms in enumerate(milestones):
         day = str(ms["date"])

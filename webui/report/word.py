@@ -138,8 +138,8 @@ def _heading_block(doc: Any, t: Text) -> None:
     """Issuing body and the national motto side by side, the place and date, then the title."""
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (6.0, 10.0))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
     _cell_lines(left, [("[TÊN CƠ QUAN, ĐƠN VỊ]", True, False, 13), ("Số: …/BC-…", False, False, 13)])
     _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
                         ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
@@ -210,14 +210,18 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], *, widths: tuple[
             align = WD_ALIGN_PARAGRAPH.RIGHT if i in numeric and i else (
                 WD_ALIGN_PARAGRAPH.CENTER if i in numeric else WD_ALIGN_PARAGRAPH.LEFT)
             _cell(cells[i], text, bold=bold_last and r == len(rows) - 1, align=align)
+    _widths(table, widths)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+    return table
+
+
+def _widths(table: Any, widths: tuple[float, ...]) -> None:
     table.autofit = False
     for i, width in enumerate(widths):  # the grid for LibreOffice, the cells for Word
         table.columns[i].width = Cm(width)
     for row in table.rows:
         for i, width in enumerate(widths):
             row.cells[i].width = Cm(width)
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
-    return table
 
 
 def _cell(cell: Any, text: str, *, bold: bool = False, align: Any = None, shade: bool = False) -> None:
@@ -237,8 +241,8 @@ def _cell(cell: Any, text: str, *, bold: bool = False, align: Any = None, shade:
 
 def _signature(doc: Any) -> None:
     table = doc.add_table(rows=1, cols=2)
+    _widths(table, (8.0, 8.0))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.0), Cm(8.0)
     left.paragraphs[0].text = ""
     run = left.paragraphs[0].add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(12)
