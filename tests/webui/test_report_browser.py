@@ -86,6 +86,7 @@ def test_report_page_period_and_docx_download(page: Any, base_url: str, tmp_path
     assert page.locator("text=từ ngày 01/01/2017 đến ngày 31/12/2017").first.is_visible()
     assert page.locator("#months svg.chart rect.bar").count() == 12
     page.screenshot(path=str(ARTIFACTS / "report-page-2017.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "report-page-2017-top.png"))
 
     with page.expect_download() as info:
         page.click("#report-docx")
