@@ -72,7 +72,9 @@ class Text:
             ["Số tỉnh, thành có tin bài", num(h["provinces"])],
             ["Số mô hình được nêu", num(h["models"])],
             ["Tin bài không rõ tỉnh, thành", num(h["unplaced"])],
-            ["Tin bài không rõ ngày đăng", num(h["undated"])],
+            ["Tin bài không rõ ngày đăng" + (" (ngoài kỳ báo cáo, không tính ở trên)"
+                                             if self.r["months"]["period_excludes_undated"] else ""),
+             num(h["undated"])],
         ]
 
     def headline_notes(self) -> list[str]:
