@@ -1,19 +1,17 @@
 """Bulk build of a new index generation: Whoosh segments written from arrays, in parallel processes.
 
-Whoosh's `SegmentWriter` sends every posting through a sorting pool and several Python calls (an
-article has ~1,000 postings across the exact, folded, pairs and words fields); that capped a 100k
-rebuild near 90 docs/s. A fresh generation needs none of that machinery: `BulkSegmentWriter` counts
-each field's terms with `collections.Counter` (C), keeps postings in flat arrays, sorts them once
-with numpy and hands each term's postings to Whoosh's own W3 codec a block at a time. The result is
-an ordinary Whoosh segment (same codec, same schema, same files); later updates use the normal writer.
-`build_generation` runs one such writer per process over disjoint id ranges of the archive and
-commits all their segments in one table of contents.
+Whoosh's `SegmentWriter` sends every posting through a sorting pool and several Python calls (an article has
+~1,000 postings across the exact, folded, pairs and words fields); that capped a 100k rebuild near 90 docs/s.
+A fresh generation needs none of that machinery: `BulkSegmentWriter` counts each field's terms with
+`collections.Counter` (C), keeps postings in flat arrays, sorts them once with numpy and hands each term's
+postings to Whoosh's own W3 codec a block at a time. The result is an ordinary Whoosh segment (same codec,
+same schema, same files); later updates use the normal writer. `build_generation` runs one such writer per
+process over disjoint id ranges of the archive and commits all their segments in one table of contents.
 
 Writing the segment format by hand ties this module to the Whoosh release it was written for
 (`WRITTEN_FOR`); under any other release the segments are written by Whoosh's own writer instead
 (slower, always right), as the segmenter falls back when underthesea's internals change.
 """
-
 from __future__ import annotations
 
 import logging
@@ -284,18 +282,21 @@ class BulkSegmentWriter(OneSegmentWriter):
 
 
 def _exit_with_parent() -> None:
-    """In a worker process: exit as soon as the process that started it is gone (killed mid-rebuild),
-    rather than finishing a segment nobody will commit."""
+    """In a worker: exit once its starter is gone (killed mid-rebuild), not finish a segment nobody commits."""
     import ctypes
     import os
     import signal
     import threading
 
-    parent = os.getppid()
-    try:  # Linux: the kernel kills this worker the moment its parent dies, however busy the machine is
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    # The starter's pid as multiprocessing recorded it: if it died while we imported, getppid() names our adopter.
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None and started_by.pid else os.getppid()
+    try:  # Linux: the kernel kills us the moment the parent dies (PR_SET_PDEATHSIG), however busy the machine
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))
     except (OSError, AttributeError):
         pass  # elsewhere the watcher below notices within half a second of CPU time
+    if os.getppid() != parent:  # died before the death signal was armed
+        os._exit(1)
 
     def watch() -> None:
         while True:

@@ -52,12 +52,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from webui import admin, api, articles, cache, errors, export, feed, models, phrases, provinces, search
+    from webui.report import views as report
 
     app.url_map.converters["name"] = NameConverter
     from webui.helpers import register_template_helpers
     from webui.resources import close_request_resources
 
-    for module in (search, articles, models, provinces, phrases, admin, export, feed, api):
+    for module in (search, articles, models, provinces, phrases, report, admin, export, feed, api):
         app.register_blueprint(module.bp)
     errors.register(app)
     cache.register(app)

@@ -245,6 +245,9 @@ def start_crawl() -> Response:
     except CrawlError as exc:
         flash(f"Không thể bắt đầu thu thập: {exc}", "error")
         return redirect(url_for("admin.dashboard"))
+    if not chosen:  # only checked sites are crawled without being named
+        flash("Chưa có trang tin nào đã kiểm tra (checked) để thu thập tất cả; hãy chọn một trang.", "error")
+        return redirect(url_for("admin.dashboard"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     target = data_dir()
     steps = pipeline_steps(target)

@@ -54,7 +54,8 @@ def register(app: Flask) -> None:
     def store(response: Response) -> Response:
         key = g.get("page_cache_key")
         if (key is not None and response.status_code == 200 and not response.is_streamed
-                and not response.direct_passthrough and "Set-Cookie" not in response.headers):
+                and not response.direct_passthrough and "Set-Cookie" not in response.headers
+                and "Content-Disposition" not in response.headers):  # a download's headers are not cached
             body = response.get_data()
             if len(body) <= MAX_BODY:
                 cache.put(key, (body, response.content_type), int(current_app.config["PAGE_CACHE_SIZE"]))

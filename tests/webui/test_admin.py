@@ -80,10 +80,13 @@ def test_start_crawl_runs_in_background(own_app: Flask, monkeypatch: pytest.Monk
     login(client, own_app.config["ADMIN_PASSWORD"])
     token = csrf_of(client.get("/admin/").get_data(as_text=True))
     assert client.post("/admin/crawl", data={"site": ""}).status_code == 400  # no CSRF token
+    assert resolve_sites(None, None)[0] == []  # no registry site is checked yet: "all" has nothing to crawl
     res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
+    assert "Chưa có trang tin nào đã kiểm tra" in res.get_data(as_text=True)
+    res = client.post("/admin/crawl", data={"csrf": token, "site": "baoyenbai"}, follow_redirects=True)
     assert "Đã bắt đầu thu thập" in res.get_data(as_text=True)
     own_app.extensions["ct05.crawl_job"].join(300)  # then process and index ran for real
-    assert crawled == [[s.id for s in resolve_sites(None, None)[0]]]  # every site with an address, in one crawl
+    assert crawled == [["baoyenbai"]]  # a named site is crawled even while unchecked
     assert own_app.extensions["ct05.crawl_error"] is None
     res = client.post("/admin/crawl", data={"csrf": token, "site": "khong-co"}, follow_redirects=True)
     assert "không có trong danh mục" in res.get_data(as_text=True)
@@ -97,7 +100,7 @@ def test_one_dashboard_crawl_at_a_time_across_workers(app: Flask) -> None:
     token = csrf_of(client.get("/admin/").get_data(as_text=True))
     # Another pre-forked worker's crawl holds the lock.
     with acquire(app.config["DATA_DIR"], "admin-crawl", what="admin crawl all"):
-        res = client.post("/admin/crawl", data={"csrf": token, "site": ""}, follow_redirects=True)
+        res = client.post("/admin/crawl", data={"csrf": token, "site": "baoyenbai"}, follow_redirects=True)
         assert "đang chạy" in res.get_data(as_text=True)
     assert "ct05.crawl_job" not in app.extensions or not app.extensions["ct05.crawl_job"].is_alive()
 

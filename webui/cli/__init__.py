@@ -14,6 +14,7 @@ from webui.cli.common import CONTEXT_SETTINGS, CliGroup
 from webui.cli.crawl_cmds import crawl, import_cmd, sites
 from webui.cli.index_cmds import index_cmd, search
 from webui.cli.nlp_cmds import analyze, process
+from webui.cli.report_cmds import report
 from webui.cli.schedule_cmds import schedule
 
 
@@ -26,7 +27,7 @@ def cli() -> None:
     """
 
 
-for command in (crawl, sites, import_cmd, process, analyze, index_cmd, search, serve, status, demo, schedule):
+for command in (crawl, sites, import_cmd, process, analyze, index_cmd, search, report, serve, status, demo, schedule):
     cli.add_command(command)
 
 
