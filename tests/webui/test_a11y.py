@@ -34,7 +34,8 @@ def pages(articles: list[Article]) -> list[tuple[str, str]]:
         ("model", "/models/Người tốt, việc tốt?scope=all"), ("provinces", "/provinces"),
         ("province", "/provinces/Hà Nội"), ("coverage", "/coverage"), ("phrases", "/phrases?q=Bác"),
         ("print", "/print?q=Bác"), ("help", "/help"), ("api", "/api/"), ("admin-login", "/admin/login"),
-        ("subscribe", "/feed/subscribe?q=Bác"), ("not-found", "/provinces/Atlantis"),
+        ("subscribe", "/feed/subscribe?q=Bác"), ("report", "/report?scope=all"), ("report-print", "/report/print"),
+        ("not-found", "/provinces/Atlantis"),
     ]
 
 

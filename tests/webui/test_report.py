@@ -70,6 +70,8 @@ def test_docx_figures_equal_the_search_api(client: FlaskClient, params: dict[str
     search_params = {k: v for k, v in params.items() if k != "era"}
     unique = api(client, "/api/search", {**search_params, "facet_limit": 0})
     copies = api(client, "/api/search", {**search_params, "facet_limit": 0, "collapse": 0})
+    for result in (unique, copies):  # the report counts the "Không rõ" bucket in a row of its own
+        result["facets"] = {k: [f for f in v if f["value"] != "Không rõ"] for k, v in result["facets"].items()}
     months = api(client, "/api/facets", {**search_params, "facet": "month"})["facets"]["month"]
     doc = docx_of(client, params)
     text = "\n".join(p.text for p in doc.paragraphs)

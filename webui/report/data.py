@@ -17,7 +17,9 @@ from typing import Any
 
 from crawler.archive import Archive
 from crawler.article import Article
+from index.facets import UNKNOWN
 from index.types import FACETS, FacetValue, SearchQuery, SearchResult
+from nlp.collation import vi_key
 from nlp.model_grammar import IMPLEMENTED
 from webui.charts import MILESTONES, fill_months
 from webui.phrases import phrase_counts
@@ -28,7 +30,6 @@ SAMPLE = 2000
 MODEL_SAMPLE = 200
 TOP_MODELS = 10
 TOP_NAMES = 15
-UNKNOWN = "Không rõ"
 FACET_TITLES = {"province": "Tỉnh, thành (trước 1/7/2025)", "province_2025": "Tỉnh, thành (sau 1/7/2025)",
                 "model": "Mô hình", "theme": "Chủ đề", "document": "Văn bản", "year": "Năm", "source": "Nguồn",
                 "month": "Tháng"}
@@ -58,7 +59,7 @@ def lead_summary(body: str, sentences: int = 2, max_chars: int = 360) -> str:
 def _values(result: SearchResult, facet: str, query: SearchQuery | None = None) -> list[FacetValue]:
     """A facet's values within the result set. The search page counts a filtered facet disjunctively (its
     other values as if added to the filter); in a report only the selected values are in the result set."""
-    values = result.facets.get(facet, [])
+    values = [v for v in result.facets.get(facet, []) if v.value != UNKNOWN]  # the report counts it apart
     chosen = query.selected(facet) if query is not None else ()
     return [v for v in values if v.value in chosen and v.count] if chosen else values
 
@@ -152,7 +153,7 @@ def _province_table(idx: Any, base: SearchQuery, main: SearchResult, copies: Sea
     articles = {v.value: v.count for v in _values(copies, facet, base)}
     placed = idx.search(_count_only(_with(base, facet, tuple(unique)))).total if unique else 0
     rows = [{"name": name, "unique": count, "articles": articles.get(name, 0)}
-            for name, count in sorted(unique.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for name, count in sorted(unique.items(), key=lambda kv: (-kv[1], vi_key(kv[0])))]
     unknown = {"name": UNKNOWN, "unique": main.total - placed,
                "articles": copies.total - sum(articles.values())}
     return {
