@@ -141,6 +141,9 @@ def test_phone_navigation_and_first_result(sized: tuple[str, Any], base_url: str
     if size != "phone":
         pytest.skip("phone layout")
     pg = context.new_page()
+    for path in ("/search?province=Hà+Nội&province=Yên+Bái&scope=all", "/coverage", "/models?scope=all"):
+        pg.goto(base_url + path)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 392, path
     pg.goto(base_url + "/search?q=làm+theo+Bác")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 392
     box = pg.locator(".hit").first.bounding_box()
