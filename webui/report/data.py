@@ -251,7 +251,14 @@ def _model(idx: Any, reader: _Reader, base: SearchQuery, value: FacetValue, face
 
 def _story(hit: Any, article: Article | None) -> dict[str, Any]:
     return {"id": hit.id, "title": hit.title, "source": hit.source, "published": hit.published, "url": hit.url,
-            "province": hit.province, "summary": lead_summary(article.body) if article is not None else ""}
+            "province": hit.province, "summary": _summary(article)}
+
+
+def _summary(article: Article | None) -> str:
+    """The NLP stage's extractive summary (nlp.summary); the lead sentences for an article processed before it."""
+    if article is None:
+        return ""
+    return (article.enrichment.summary if article.enrichment else "") or lead_summary(article.body)
 
 
 def _sample(idx: Any, reader: _Reader, base: SearchQuery, limit: int) -> dict[str, Any]:
