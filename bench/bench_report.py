@@ -1,6 +1,6 @@
 """Báo cáo on a large index: one province over one year, as the web page and `ct05 report` build it.
 
-usage: python bench/bench_report.py DATA_DIR [--province P] [--year Y] [--rounds 3]
+usage: python bench/bench_report.py DATA_DIR [--province P] [--year Y|all] [--rounds 3]
 
 DATA_DIR holds an archive and its index (`python bench/make_corpus.py corpus DATA_DIR -n 100000` then
 `ct05 index --data-dir DATA_DIR`). Each round runs in a fresh process: open the index, build the report
@@ -32,8 +32,8 @@ from webui.report.data import build_report
 from webui.report.word import report_docx
 
 data, province, year, scope = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-query = SearchQuery(filters=(("province", (province,)),), date_from=f"{year}-01-01", date_to=f"{year}-12-31",
-                    scope=scope)
+period = {} if year == "all" else {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+query = SearchQuery(filters=(("province", (province,)),), scope=scope, **period)
 t0 = time.perf_counter()
 idx = SearchIndex.open(data / "index")
 archive = Archive.open(data, readonly=True)
@@ -58,7 +58,10 @@ def biggest(data: Path) -> tuple[str, str]:
     code = ("import sys, json; from pathlib import Path; from index.store import SearchIndex; "
             "from index.types import SearchQuery; idx = SearchIndex.open(Path(sys.argv[1]) / 'index'); "
             "r = idx.search(SearchQuery(per_page=1, facets=('province', 'year'), facet_limit=0)); "
-            "print(json.dumps([r.facets['province'][0].value, max(r.facets['year'], key=lambda v: v.count).value]))")
+            "known = lambda vs: [v for v in vs if v.value != 'Không rõ'] or vs; "
+            "years = known(r.facets['year']); "
+            "print(json.dumps([known(r.facets['province'])[0].value, "
+            "max(years, key=lambda v: v.count).value if years[0].value != 'Không rõ' else 'all']))")
     out = subprocess.run([sys.executable, "-c", code, str(data)], check=True, capture_output=True, text=True,
                          cwd=ROOT)
     province, year = json.loads(out.stdout)
