@@ -141,19 +141,12 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
 
 def _running_here(stats: dict[str, Any]) -> bool:
     """Whether a run's stats (CrawlStats.as_dict: pid, host) name a live process of this machine."""
-    import os
     import socket
 
+    from crawler.liveness import pid_alive
+
     pid = stats.get("pid")
-    if not isinstance(pid, int) or pid <= 0 or stats.get("host") != socket.gethostname():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return isinstance(pid, int) and stats.get("host") == socket.gethostname() and pid_alive(pid)
 
 
 def _pipeline_error(crawler: Any) -> str | None:

@@ -28,6 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from crawler.liveness import pid_alive  # noqa: F401 - also this module's name for it
+
 LOCK_DIR = "locks"
 
 
@@ -45,24 +47,6 @@ class LockHeld(RuntimeError):
         what = f" ({holder['what']})" if holder.get("what") else ""
         since = f" since {holder['since']}" if holder.get("since") else ""
         super().__init__(f"lock {name!r} is held by {who}{what}{since}")
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists on this machine (zombies count as dead)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            # The state letter follows the parenthesised command name, which may itself hold spaces.
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def lock_path(data_dir: Path | str, name: str) -> Path:

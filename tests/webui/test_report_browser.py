@@ -4,53 +4,24 @@ of the page, of the printable view printed by Chromium, and of the DOCX's pages 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
-from flask import Flask
-from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.webui.test_browser import base_url, browser  # noqa: F401 - the shared server and browser fixtures
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "report"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); set CI=1 to make this a failure",
-                allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def base_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
@@ -67,7 +38,7 @@ def headline(page: Any, label: str) -> int:
     return int(row.locator("td").inner_text().replace(".", ""))
 
 
-def test_report_page_period_and_docx_download(page: Any, base_url: str, tmp_path: Path) -> None:
+def test_report_page_period_and_docx_download(page: Any, base_url: str, tmp_path: Path) -> None:  # noqa: F811
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(base_url + "/search?scope=all")
     page.click("a.btn:text-is('Báo cáo')")
