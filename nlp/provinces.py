@@ -4,7 +4,8 @@ Evidence and weights (comments in `_weigh` say why):
 prefixed mention ("tỉnh Yên Bái", "Báo Nghệ An") 2, bare name 1 (0.5 when the name is also a word or a
 person's name: "Hòa Bình", "Thái Bình"), a district/city of the province 1, the paper's dateline 3,
 the publishing site's province 3. Names inside a longer proper name ("xã Hoà Bình Phước",
-"Nhà hát Hòa Bình", "Trương Hòa Bình", "phường Vĩnh Phúc") do not count.
+"Nhà hát Hòa Bình", "Trương Hòa Bình", "phường Vĩnh Phúc") do not count. The lead's event place
+("Ngày 8-6 tại TP Đà Lạt, …") decides the main province; a single mention outside the lead cannot be it.
 """
 
 from __future__ import annotations
@@ -157,6 +158,15 @@ _COMMUNE_RE = re.compile(
 )
 # What separates the parts of one address: "xã A, huyện B, tỉnh C", "TP Vinh ( Nghệ An )" — not "và".
 _ADDRESS_GAP = re.compile(r"[\s,(–-]*(?:(?:huyện|quận|thị xã|thành phố|TP\.?|tỉnh|Tỉnh)\s*)?")
+# The lead (title, sapo, first paragraph) says where the reported event happens: "Ngày 8-6 tại TP Đà Lạt, …".
+_LEAD_LINES = 3
+_LEAD_MAX = 700  # characters: a long first paragraph is not all lead
+# A locative cue earlier in the same sentence: "tổ chức tại Quảng trường Hồ Chí Minh ( TP Vinh )".
+_LOCATIVE_BEFORE = re.compile(r"(?<![\w])(?:tại|ở|Tại|Ở)\s+(?:\S+\s+){0,8}$")
+# Where a person lives or comes from, not where the event happens: "quê ở", "trú tại", "sinh ra và lớn lên tại".
+_HOME_BEFORE = re.compile(r"(?<![\w])(?:quê|Quê|trú|ngụ|sống|sinh|lớn lên)\s+(?:\S+\s+){0,2}$")
+# National events are held in the capitals: a venue there says little about what the story is about.
+_CAPITALS = frozenset({"Hà Nội", "Hồ Chí Minh"})
 # A line that is a menu of provinces (a site's navigation) says nothing about the article.
 _MENU_MIN = 4  # distinct provinces on the line
 
@@ -202,6 +212,35 @@ def _menu_lines(text: str, matches: list[re.Match[str]]) -> list[tuple[int, int]
     return spans
 
 
+def _lead_end(text: str) -> int:
+    """Where the lead ends: after the first _LEAD_LINES non-empty lines, at most _LEAD_MAX characters."""
+    end, seen = 0, 0
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group(0).strip():
+            end, seen = m.end(), seen + 1
+            if seen == _LEAD_LINES:
+                break
+    return min(end, _LEAD_MAX)
+
+
+def _lead_place(text: str, mentions: list[tuple[int, int, Province, float, str]]) -> str | None:
+    """The one province the lead names as the event's place ("tại", "ở" before it), unless it is a capital.
+
+    A lead placing the story in several provinces ("vụ bắt vợ tại Nghệ An, Hà Giang, …", a weather report)
+    has none; a person's home ("quê ở", "trú tại") is not the event's place.
+    """
+    lead_end = _lead_end(text)
+    found: set[str] = set()
+    for start, _end, province, weight, _how in mentions:
+        if start >= lead_end:
+            break
+        sentence = re.split(r"[.;!?\n]", text[max(0, start - 60):start])[-1]
+        cue = _LOCATIVE_BEFORE.search(sentence)
+        if weight > 0 and cue and not _HOME_BEFORE.search(sentence[:cue.start()]):
+            found.add(province.name)
+    return found.pop() if len(found) == 1 and not found & _CAPITALS else None
+
+
 def detect_provinces(
     text: str, source_province: str | None = None, dateline: str | None = None
 ) -> tuple[str | None, str | None, list[Entity]]:
@@ -209,7 +248,9 @@ def detect_provinces(
 
     The main province is the one the article is set in: it needs two mentions' worth of evidence and must
     outweigh all the others together by half again (a national story or one spread over several provinces
-    has none).
+    has none), and be named more than once or in the lead. A province the lead names as the event's place
+    ("Ngày 8-6 tại TP Đà Lạt, …") is the main province whatever the rest of the text names (profiles of
+    people from elsewhere, guests), unless it is a capital, where national events are held.
 
     >>> main, main_2025, found = detect_provinces("Đảng bộ tỉnh Yên Bái phát động phong trào thi đua.")
     >>> main, main_2025, [e.name for e in found]
@@ -273,6 +314,12 @@ def detect_provinces(
     main = None
     if ranked and score[ranked[0]] >= 2.0 and score[ranked[0]] >= 1.5 * sum(score[n] for n in ranked[1:]):
         main = ranked[0]
+        # One passing mention deep in the text ("cán bộ PC50 Công an Hà Nội") is not where the story is set.
+        if count[main] < 2 and first.get(main, 0) >= _lead_end(text):
+            main = None
+    place = _lead_place(text, mentions)
+    if place is not None and score.get(place, 0.0) >= 2.0:
+        main = place
     entities = [
         Entity(name=n, count=count[n], surface=surface.get(n, n), kind=by_name[n].kind, key=by_name[n].code)
         for n in ranked

@@ -72,8 +72,9 @@ def test_main_province(dev_gold: Gold, dev_results: Gold, scoring: SimpleNamespa
             right += r["province"] == UNKNOWN_PROVINCE
         else:
             right += scoring.pnorm(r["province"]) == scoring.pnorm(want)
-    # goal 0.90; reached 37/45 (the misses are the gold's judgement calls on two-province stories, see BENCHMARKS.md)
-    assert right / len(dev_gold) >= 0.82
+    # goal 0.90; reached 40/45 (the five misses are the gold's judgement calls on HCM / two-province stories that
+    # contradict other labels, see BENCHMARKS.md; not tuned to)
+    assert right / len(dev_gold) >= 0.88
 
 
 def test_relevance_order_and_threshold(dev_gold: Gold, dev_results: Gold) -> None:

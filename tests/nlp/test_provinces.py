@@ -54,3 +54,25 @@ def test_priors() -> None:
 def test_counts() -> None:
     main, _, found = detect_provinces("tỉnh Nghệ An ... Báo Nghệ An ... Hà Nội")
     assert main == "Nghệ An" and found[0].count == 2 and names("tỉnh Nghệ An và Hà Nội") == ["Nghệ An", "Hà Nội"]
+
+
+_PROFILES = ("\nBộ đội Biên phòng tỉnh Bình Định nhận đỡ đầu 56 em; tỉnh Bình Định khen thưởng."
+             "\nBà Thia ở huyện Tháp Mười, tỉnh Đồng Tháp dạy bơi miễn phí.")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # The lead's event place decides over profiles of people from other provinces.
+    ("Triển lãm gương sáng\n\nTriển lãm do Sở Văn hóa Nghệ An tổ chức tại Quảng trường ( TP Vinh ) ." + _PROFILES,
+     "Nghệ An"),
+    ("Ươm mầm\n\nNgày 8-6 tại TP Đà Lạt, Ban Tuyên giáo trung ương tổ chức giao lưu.\nMái ấm ở tỉnh Lâm Đồng ."
+     "\nTrường ở xã Tam Lộc, huyện Phú Ninh, tỉnh Quảng Nam .\nCô giáo tỉnh Quảng Nam .", "Lâm Đồng"),
+    # A venue in a capital is where national events are held: no override.
+    ("Trao giải\n\nTối 8/6, tại Hà Nội, Ban tổ chức trao giải." + _PROFILES, None),
+    # A person's home is not the event's place; a lead spread over several provinces names none.
+    ("Vụ án\n\nBị can Thành (quê tại huyện Vĩnh Lộc, Thanh Hóa) bị khởi tố." + _PROFILES, None),
+    ("Bắt vợ\n\nVụ bắt vợ tại Nghệ An, Hà Giang và tại tỉnh Lào Cai ." + _PROFILES, None),
+    # One passing mention deep in the text is not where the story is set.
+    ("Xét xử\n\nBị cáo khai.\nLuật sư nói.\n" + "Phiên tòa tiếp tục. " * 40 + "Cán bộ PC50 Công an Hà Nội .", None),
+])
+def test_main_from_lead(text: str, want: str | None) -> None:
+    assert detect_provinces(text)[0] == want
