@@ -186,3 +186,25 @@ def test_without_redis_two_data_dirs_do_not_share_flock_locks(tmp_path: Path,
     monkeypatch.delenv("CT05_REDIS", raising=False)
     with acquire(tmp_path / "a", f"site-{SITE}"), acquire(tmp_path / "b", f"site-{SITE}") as second:
         assert second.fd >= 0
+
+
+def test_the_command_line_takes_the_redis_url(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from webui.cli import cli
+
+    from .conftest import ROOT
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.delenv("CT05_REDIS", raising=False)
+    sched = _machine(tmp_path, "a", {"new": {SITE: 1}}, None)
+    sched.run_once(force=True)  # the site now has a schedule state to show
+    bad = CliRunner().invoke(cli, ["schedule", "--status", "--data-dir", str(sched.data_dir), "--redis", "http://x"])
+    assert bad.exit_code == 2 and "must be a redis://host:port/db URL" in bad.output
+    with redis_locks.acquire(redis_url, f"site-{SITE}", what=f"crawl {SITE} on machine b") as other:
+        args = ["schedule", "--status", "--json", "--data-dir", str(sched.data_dir)]
+        shown = CliRunner().invoke(cli, [*args, "--redis", redis_url])
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.output)["sites"][SITE]["running"]["pid"] == other.note["pid"]
+        monkeypatch.setenv("CT05_REDIS", redis_url)
+        assert json.loads(CliRunner().invoke(cli, args).output)["sites"][SITE]["running"]["what"].endswith("b")
