@@ -11,8 +11,9 @@ The descriptor can be handed to a child process (`Lock.fd` in `subprocess.Popen(
 the lock then stays held while either the scheduler or its crawl child is alive, so an orphaned
 crawl still blocks a second crawl of the same site.
 
-flock works between processes of one machine (and on local filesystems); several machines need a
-shared lock service (see docs/scaling.md).
+flock works between processes of one machine (and on local filesystems). Schedulers on several machines
+share Redis locks instead (`pipeline.redis_locks`): `acquire` and `holder` use them when given a Redis URL
+(`ct05 schedule --redis`, `schedule.redis`) or when CT05_REDIS is set; see docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -109,8 +110,20 @@ def _write_note(fd: int, note: dict[str, Any]) -> None:
     os.write(fd, data)
 
 
-def acquire(data_dir: Path | str, name: str, *, what: str = "", wait: float = 0.0) -> Lock:
-    """Take the lock `name` or raise `LockHeld` (after waiting up to `wait` seconds) or `LockError`."""
+def redis_url(url: str | None = None) -> str | None:
+    """The Redis that holds the locks: `url`, else CT05_REDIS, else None (flock files)."""
+    return url or os.environ.get("CT05_REDIS") or None
+
+
+def acquire(data_dir: Path | str, name: str, *, what: str = "", wait: float = 0.0, redis: str | None = None) -> Lock:
+    """Take the lock `name` or raise `LockHeld` (after waiting up to `wait` seconds) or `LockError`.
+
+    On Redis (`redis` URL or CT05_REDIS) the lock is shared by every machine; otherwise it is a flock file.
+    """
+    if url := redis_url(redis):
+        from pipeline import redis_locks
+
+        return redis_locks.acquire(url, name, what=what, wait=wait)
     path = lock_path(data_dir, name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,8 +158,12 @@ def acquire(data_dir: Path | str, name: str, *, what: str = "", wait: float = 0.
     return Lock(name, path, fd, note, stale)
 
 
-def holder(data_dir: Path | str, name: str) -> dict[str, Any] | None:
+def holder(data_dir: Path | str, name: str, redis: str | None = None) -> dict[str, Any] | None:
     """The note of the live holder of `name`, or None when nobody holds it (for status pages)."""
+    if url := redis_url(redis):
+        from pipeline import redis_locks
+
+        return redis_locks.holder(url, name)
     path = lock_path(data_dir, name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)

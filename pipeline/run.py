@@ -1,6 +1,6 @@
 """One way up: crawl → process → index for a set of sites, each step under its own lock.
 
-The locks (`pipeline.locks`, files in `<data_dir>/locks/`):
+The locks (`pipeline.locks`: files in `<data_dir>/locks/`, or Redis keys shared by several machines):
 
 * `site-<id>` for the crawl of one site: a second crawl of the same site, whoever starts it (the
   scheduler, the admin button, `ct05 crawl`, `ct05 demo`), is skipped with the holder named, so two
@@ -76,10 +76,10 @@ def _info(result: StepResult) -> dict[str, Any]:
     return info
 
 
-def _take(data_dir: Path, name: str, what: str, wait: float = 0.0) -> Lock | dict[str, Any]:
+def _take(data_dir: Path, name: str, what: str, wait: float = 0.0, redis: str | None = None) -> Lock | dict[str, Any]:
     """The lock, or the skipped/failed record of the step that could not take it."""
     try:
-        lock = acquire(data_dir, name, what=what, wait=wait)
+        lock = acquire(data_dir, name, what=what, wait=wait, redis=redis)
     except LockHeld as exc:
         log.warning("skip %s: %s", what, exc)
         return {"status": "skipped", "reason": str(exc)}
@@ -94,7 +94,8 @@ def _take(data_dir: Path, name: str, what: str, wait: float = 0.0) -> Lock | dic
 def run_pipeline(data_dir: Path | str, sites: Sequence[str], steps: Steps, *, do: Sequence[str] = STEPS,
                  together: bool = False, parallel: int = 1, lock_wait: float = 0.0,
                  stop: threading.Event | None = None, around_crawl: AroundCrawl | None = None,
-                 downstream_if: Callable[[PipelineReport], bool] | None = None) -> PipelineReport:
+                 downstream_if: Callable[[PipelineReport], bool] | None = None,
+                 redis: str | None = None) -> PipelineReport:
     """Crawl `sites` (each under its lock), then process and index (each under its lock).
 
     `together` crawls every site whose lock was free in one run (one Scrapy process); otherwise each
@@ -102,16 +103,17 @@ def run_pipeline(data_dir: Path | str, sites: Sequence[str], steps: Steps, *, do
     keeps per-site state there). A held site lock skips that site. The downstream steps run when
     `downstream_if(report)` says so (default: some site was crawled, or no crawl was asked for) and
     stop at the first one that fails or cannot take its lock (waiting up to `lock_wait` seconds).
+    The locks are on the Redis at `redis` (or CT05_REDIS) when given, flock files in `data_dir` otherwise.
     """
     data = Path(data_dir)
     report = PipelineReport()
     stopping = stop or threading.Event()
     if "crawl" in do and sites:
         if together:
-            _crawl_together(data, list(sites), steps, report, stopping)
+            _crawl_together(data, list(sites), steps, report, stopping, redis)
         else:
             def one(site: str) -> dict[str, Any]:
-                return _crawl_one(data, site, steps, report, stopping, around_crawl)
+                return _crawl_one(data, site, steps, report, stopping, around_crawl, redis)
 
             if parallel > 1 and len(sites) > 1:
                 with ThreadPoolExecutor(max_workers=parallel) as pool:
@@ -122,16 +124,16 @@ def run_pipeline(data_dir: Path | str, sites: Sequence[str], steps: Steps, *, do
     wanted = [s for s in ("process", "index") if s in do]
     go = downstream_if(report) if downstream_if else ("crawl" not in do or bool(report.crawled))
     if wanted and go:
-        _downstream(data, wanted, steps, report, stopping, lock_wait)
+        _downstream(data, wanted, steps, report, stopping, lock_wait, redis)
     return report
 
 
 def _crawl_together(data: Path, sites: list[str], steps: Steps, report: PipelineReport,
-                    stop: threading.Event) -> None:
+                    stop: threading.Event, redis: str | None) -> None:
     locks: list[Lock] = []
     try:
         for site in sites:
-            got = _take(data, site_lock(site), f"crawl {site}")
+            got = _take(data, site_lock(site), f"crawl {site}", redis=redis)
             if isinstance(got, Lock):
                 locks.append(got)
             else:
@@ -150,10 +152,10 @@ def _crawl_together(data: Path, sites: list[str], steps: Steps, report: Pipeline
 
 
 def _crawl_one(data: Path, site: str, steps: Steps, report: PipelineReport, stop: threading.Event,
-               around: AroundCrawl | None) -> dict[str, Any]:
+               around: AroundCrawl | None, redis: str | None) -> dict[str, Any]:
     if stop.is_set():
         return {"status": "skipped", "reason": "stop requested"}
-    got = _take(data, site_lock(site), f"crawl {site}")
+    got = _take(data, site_lock(site), f"crawl {site}", redis=redis)
     if not isinstance(got, Lock):
         return got
     with got:
@@ -166,12 +168,12 @@ def _crawl_one(data: Path, site: str, steps: Steps, report: PipelineReport, stop
 
 
 def _downstream(data: Path, wanted: list[str], steps: Steps, report: PipelineReport, stop: threading.Event,
-                lock_wait: float) -> None:
+                lock_wait: float, redis: str | None) -> None:
     for step in wanted:
         if stop.is_set():
             report.steps[step] = {"status": "skipped", "reason": "stop requested"}
             return
-        got = _take(data, STEP_LOCKS[step], step, wait=lock_wait)
+        got = _take(data, STEP_LOCKS[step], step, wait=lock_wait, redis=redis)
         if not isinstance(got, Lock):  # a later run catches up: not a failure of this one
             report.steps[step] = {"status": "skipped", "reason": got.get("reason") or got.get("error")}
             return

@@ -106,8 +106,11 @@ class Scheduler:
     """Runs cycles for the configured sites; `run_once` for cron, `run_forever` as a daemon."""
 
     def __init__(self, config: ScheduleConfig, data_dir: Path | str, sites: list[str],
-                 argv_for: ArgvFor | None = None, clock: Callable[[], datetime] = now_utc) -> None:
+                 argv_for: ArgvFor | None = None, clock: Callable[[], datetime] = now_utc,
+                 redis: str | None = None) -> None:
         self.config = config
+        # Where the locks live: --redis, else CT05_REDIS, else schedule.redis, else flock files.
+        self.redis = redis or os.environ.get("CT05_REDIS") or config.schedule["redis"] or None
         self.clock = clock  # the time a wake-up happens at (tests drive it)
         self.data_dir = Path(data_dir)
         self.sites = [s for s in sites if config.sites.get(s) is None or config.sites[s].enabled]
@@ -183,7 +186,7 @@ class Scheduler:
                               parallel=int(self.config.schedule["parallel"]),
                               lock_wait=float(self.config.schedule["lock_wait"]),
                               around_crawl=lambda site, crawl: self._crawl_site(site, crawl, at, slack, force),
-                              downstream_if=after_crawls)
+                              downstream_if=after_crawls, redis=self.redis)
         record["steps"].update(report.steps)
         record["errors"] += [f"{step}: {info['error']}" for step, info in report.steps.items()
                              if info["status"] == "failed"]

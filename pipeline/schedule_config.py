@@ -20,7 +20,8 @@ class ScheduleConfigError(ValueError):
     """The configuration file is unreadable or a key is unknown or has a bad value."""
 
 
-#: section -> key -> Key(kind, default, meaning[, minimum]) (crawler.config); `cron` is this module's own kind.
+#: section -> key -> Key(kind, default, meaning[, minimum]) (crawler.config); `cron` and `redis` are kinds of
+#: this module.
 SCHEMA: dict[str, dict[str, Key]] = {
     "schedule": {
         "cron": Key("cron", "*/15 * * * *", "when the scheduler wakes up for sites without their own cron"),
@@ -33,6 +34,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "crawl_timeout": Key("duration", 3600, "a crawl child running longer is stopped"),
         "step_timeout": Key("duration", 3600, "the NLP or index child running longer is stopped"),
         "lock_wait": Key("duration", 60, "how long to wait for the NLP or index lock of another scheduler"),
+        "redis": Key("redis", "", "Redis URL holding the site, NLP and index locks of schedulers on several "
+                     "machines (empty: flock files; CT05_REDIS or --redis override it)"),
         "min_free_mb": Key("int", 200, "a cycle does not start with less free space in the data dir"),
         "misfire_grace": Key("duration", 300, "a wake-up missed by at most this much still runs"),
         "log_file": Key("str", "logs/schedule.log", "rotating log file, relative to the data dir"),
@@ -147,9 +150,16 @@ def _check_cron(value: Any) -> str:
     return value
 
 
+def check_redis_url(value: Any) -> str:
+    """A Redis URL (`redis://`, `rediss://` or `unix://`), or "" for none."""
+    if not isinstance(value, str) or (value and not value.startswith(("redis://", "rediss://", "unix://"))):
+        raise ValueError(f"must be a redis://host:port/db URL (or empty), not {value!r}")
+    return value
+
+
 def _section(where: str, name: str, raw: Any, schema_name: str) -> dict[str, Any]:
     return validate(raw, SCHEMA[schema_name], where=where, name=name, error=ScheduleConfigError,
-                    extra={"cron": _check_cron})
+                    extra={"cron": _check_cron, "redis": check_redis_url})
 
 
 def parse_config(raw: dict[str, Any], where: str = "<config>",

@@ -12,6 +12,7 @@ scaled by `target_new / mean(new articles of the last `window` crawls)`, the sca
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,7 +152,7 @@ def record_failure(config: ScheduleConfig, state: SiteState, error: str, at: dat
 
 
 def schedule_status(archive: Archive, data_dir: Any, limit: int = 10, config: ScheduleConfig | None = None,
-                    at: datetime | None = None) -> dict[str, Any]:
+                    at: datetime | None = None, redis: str | None = None) -> dict[str, Any]:
     """What the scheduler knows, for `ct05 status --json`, the admin page and /healthz.
 
     {"sites": {id: state + "running" (the lock holder, or None), "last_new_article", "silent_after",
@@ -162,9 +163,11 @@ def schedule_status(archive: Archive, data_dir: Any, limit: int = 10, config: Sc
     from pipeline.schedule_health import site_health
 
     health = site_health(archive, config, at or now_utc())
+    # Who holds a site's lock: on `redis`, else CT05_REDIS (pipeline.locks), else schedule.redis, else flock.
+    redis = redis or os.environ.get("CT05_REDIS") or (config.schedule["redis"] if config else None) or None
     sites: dict[str, Any] = {}
     for site_id, state in sorted(all_states(archive).items()):
-        sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}"),
+        sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}", redis=redis),
                           **health.get(site_id, {})}
     return {"sites": sites, "cycles": archive.runs(limit, kind="schedule"),
             "pending": bool(archive.get_meta("schedule.pending")),

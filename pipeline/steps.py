@@ -3,7 +3,7 @@
 The crawl child is the crawler's own entry point (`python -m crawler.crawl`); the process and index
 children are this module (`python -m pipeline.steps process|index --data-dir DIR`). A child runs its
 step bare: the parent holds the step's lock and hands its descriptor down (`pass_fds`), so the lock
-outlives a parent that dies while the child works.
+outlives a parent that dies while the child works (a flock; a Redis lock stays with the parent, which renews it).
 """
 
 from __future__ import annotations
@@ -63,12 +63,13 @@ class ChildSteps:
                 lock.update(child_pid=pid)
 
         return run_step("crawl", self.argv_for("crawl", sites, resume), site=",".join(sites),
-                        timeout=self.crawl_timeout, pass_fds=[lock.fd for lock in locks], stop=self.stop,
-                        on_start=started)
+                        timeout=self.crawl_timeout, pass_fds=[lock.fd for lock in locks if lock.fd >= 0],
+                        stop=self.stop, on_start=started)
 
     def _step(self, step: str, lock: Lock) -> StepResult:
-        return run_step(step, self.argv_for(step, [], False), timeout=self.step_timeout, pass_fds=[lock.fd],
-                        stop=self.stop, stop_gracefully=False, on_start=lambda pid: lock.update(child_pid=pid))
+        fds = [lock.fd] if lock.fd >= 0 else []  # a Redis lock stays with this process
+        return run_step(step, self.argv_for(step, [], False), timeout=self.step_timeout, pass_fds=fds, stop=self.stop,
+                        stop_gracefully=False, on_start=lambda pid: lock.update(child_pid=pid))
 
     def process(self, lock: Lock) -> StepResult:
         return self._step("process", lock)

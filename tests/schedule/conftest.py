@@ -1,10 +1,16 @@
-"""Helpers for the scheduler tests: a config builder and a scheduler whose steps run fake_step.py."""
+"""Helpers for the scheduler tests: a config builder, a scheduler whose steps run fake_step.py, and a real
+redis-server on a loopback port (`redis_url`)."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,7 @@ from pipeline.schedule_config import ScheduleConfig, parse_config
 
 FAKE = Path(__file__).with_name("fake_step.py")
 ROOT = Path(__file__).resolve().parents[2]
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def make_config(**sections: dict[str, Any]) -> ScheduleConfig:
@@ -47,3 +54,39 @@ def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Sched
         return Scheduler(make_config(**sections), tmp_path, sites, argv_for=fake_argv(tmp_path))
 
     return build
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real redis-server on a free loopback port, its files in tmp_path; skipped where the binary is absent."""
+    if not os.path.exists(REDIS):
+        if os.environ.get("CI"):
+            pytest.fail(f"{REDIS} is missing: .ci/run must install Debian's redis-server package")
+        pytest.skip(f"{REDIS} is not installed (apt-get install redis-server); CI runs this test")
+    port = _free_port()
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,6 @@ from demo.server import MANIFEST, SITE_DIR, MirrorHandler, MirrorServer
 
 from .conftest import ROOT
 
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 SITES = ("tthue", "yenbai", "nghean")
 pytestmark = pytest.mark.slow
 
@@ -43,41 +39,6 @@ def _watch_workers(redis_url: str, seen: set[str], stop: threading.Event) -> Non
     while not stop.is_set():
         seen.update(workers(redis_url))
         time.sleep(0.02)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    if not os.path.exists(REDIS):
-        if os.environ.get("CI"):
-            pytest.fail(f"{REDIS} is missing: .ci/run must install Debian's redis-server package")
-        pytest.skip(f"{REDIS} is not installed (apt-get install redis-server); CI runs this test")
-    port = _free_port()
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    import redis
-
-    client = redis.Redis.from_url(url)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-        yield url
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.crawl

@@ -77,23 +77,30 @@ def _print_status(info: dict[str, object]) -> None:
 @click.option("--check", is_flag=True, help="Validate the configuration, print the jobs and exit.")
 @click.option("--status", "show_status", is_flag=True, help="Print each site's schedule state and the last cycles.")
 @click.option("--json", "as_json", is_flag=True, help="With --status: print JSON.")
+@click.option("--redis", "redis_url", default=None, envvar="CT05_REDIS", metavar="URL",
+              help="Hold the site, NLP and index locks on this Redis (redis://host:port/db), shared by schedulers "
+                   "on several machines. Default: CT05_REDIS, else schedule.redis, else lock files in the data dir.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every step to stderr too (the log file always gets them).")
 def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force: bool, site_ids: tuple[str, ...],
-             check: bool, show_status: bool, as_json: bool, verbose: bool) -> None:
+             check: bool, show_status: bool, as_json: bool, redis_url: str | None, verbose: bool) -> None:
     """Crawl, process and index on a schedule (per-site cron, adaptive intervals, crash-safe locks).
 
     Runs until SIGTERM or Ctrl-C, which let the current step finish and record the cycle.
     """
     from crawler.sites import SiteConfigError, load_sites
     from pipeline.schedule import Scheduler
-    from pipeline.schedule_config import ScheduleConfigError, load_config
+    from pipeline.schedule_config import ScheduleConfigError, check_redis_url, load_config
     from pipeline.schedule_health import once_exit_code, site_health
     from pipeline.schedule_state import now_utc, schedule_status
 
     data = resolve_data_dir(data_dir)
+    try:
+        check_redis_url(redis_url or "")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--redis") from None
     if show_status:
         with open_archive(data_dir) as archive:
-            info = schedule_status(archive, data)
+            info = schedule_status(archive, data, redis=redis_url)
         if as_json:
             click.echo(term_json(info))
         else:
@@ -116,7 +123,7 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
     if no_address:
         raise ConfigError(f"{config.path}: no address for {', '.join(no_address)}: "
                                    "set sites.<id>.base_url")
-    sched = Scheduler(config, data, sites)
+    sched = Scheduler(config, data, sites, redis=redis_url)
     if check:
         click.echo(f"{config.path}: ok")
         for cron, job_sites in sched.jobs().items():
