@@ -4,10 +4,8 @@ it does not know yet and stores the extracted `Article`s in the archive (`crawle
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import Future
 from typing import Any
 from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 
@@ -23,13 +21,11 @@ from crawler.errors import failure_reason
 from crawler.pipeline import ArchiveWriter
 from crawler.sites import Site
 from crawler.stats import CrawlStats
-from crawler.workers import Extracted, ExtractPool, Job, extract_page
+from crawler.workers import Batches, Extracted, ExtractPool, extract_page
 
 log = logging.getLogger(__name__)
 MAX_SITEMAPS = 50  # per site, sitemap index entries included
 MAX_PENDING = 64  # pages in the extraction workers at once; past it a callback waits for its own page
-BATCH_PAGES = 8  # pages per trip to an extraction worker
-BATCH_WAIT = 0.005  # seconds a partial batch waits for more pages before it goes
 
 
 class NewsSpider(scrapy.Spider):
@@ -64,10 +60,7 @@ class NewsSpider(scrapy.Spider):
         self.new_ids: list[str] = []
         self.signatures: dict[str, tuple[str, bytes]] = {}  # new article id -> (content hash, MinHash bytes)
         self.writer = ArchiveWriter(self)
-        self.pending: dict[Future[list[Extracted]], list[Job]] = {}  # batches in the extraction workers
-        self.pending_pages = 0
-        self.batch: list[Job] = []  # pages waiting to go to a worker together
-        self.batch_timer: asyncio.TimerHandle | None = None
+        self.batches = Batches(extractor, self._store, MAX_PENDING)  # pages out to the extraction workers
 
     #: The methods requests name as callback or errback.
     CALLBACKS = ("parse_sitemap", "parse_feed", "parse_listing", "parse_search", "parse_article", "on_error")
@@ -324,17 +317,9 @@ class NewsSpider(scrapy.Spider):
             stats.fail("truncated")
             log.info("truncated page %s (%d bytes)", response.url, len(body))
             return
-        if self.extractor is not None and self.extractor.pool is not None \
-                and self.pending_pages + len(self.batch) < MAX_PENDING:
-            # The worker extracts while this callback returns: a callback suspended on the worker's future
-            # cost the reactor thread more (coroutine adapters, wake-ups) than the page's transfer. Pages
-            # go in batches: the pool's per-call cost is paid once per batch.
-            self.batch.append((body, response.url, site))
-            if len(self.batch) >= BATCH_PAGES:
-                self._send_batch()
-            elif self.batch_timer is None:
-                self.batch_timer = asyncio.get_running_loop().call_later(BATCH_WAIT, self._send_batch)
-        else:
+        # The worker extracts while this callback returns: a callback suspended on the worker's future cost
+        # the reactor thread more (coroutine adapters, wake-ups) than the page's transfer.
+        if not self.batches.offer((body, response.url, site)):
             result = await self.extractor.extract(body, response.url, site) if self.extractor else \
                 extract_page(body, response.url, site)
             self._store(response.url, site, result)
@@ -342,38 +327,6 @@ class NewsSpider(scrapy.Spider):
         if not (site.discovery.sitemaps or site.discovery.feeds) and hasattr(response, "xpath"):
             for request in self._follow(site, response):
                 yield request
-
-    def _send_batch(self) -> None:
-        """Hand the waiting pages to a worker (inline if the pool has died)."""
-        if self.batch_timer is not None:
-            self.batch_timer.cancel()
-            self.batch_timer = None
-        jobs, self.batch = self.batch, []
-        if not jobs:
-            return
-        future = self.extractor.submit_many(jobs) if self.extractor is not None else None
-        if future is None:
-            for body, url, site in jobs:
-                self._store(url, site, extract_page(body, url, site))
-            return
-        self.pending[future] = jobs
-        self.pending_pages += len(jobs)
-        loop = asyncio.get_running_loop()
-        future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finish, f))
-
-    def _finish(self, future: Future[list[Extracted]]) -> None:
-        """A worker's batch is done (on the reactor thread, or at close): store its articles."""
-        jobs = self.pending.pop(future, None)
-        if jobs is None:
-            return  # handled already (at close)
-        self.pending_pages -= len(jobs)
-        try:
-            results = future.result()
-        except Exception as exc:  # noqa: BLE001 - a dead worker must not lose the pages: extract inline
-            log.warning("extraction worker failed on %d pages (%s): extracting inline", len(jobs), exc)
-            results = [extract_page(body, url, site) for body, url, site in jobs]
-        for (_body, url, site), result in zip(jobs, results, strict=True):
-            self._store(url, site, result)
 
     def _store(self, url: str, site: Site, result: Extracted) -> None:
         article, minhash, verdict = result
@@ -389,18 +342,7 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """Store what the workers are still extracting (and the pages not sent yet), then the last batch."""
-        if self.batch_timer is not None:
-            self.batch_timer.cancel()
-            self.batch_timer = None
-        jobs, self.batch = self.batch, []
-        for body, url, site in jobs:
-            self._store(url, site, extract_page(body, url, site))
-        for future in list(self.pending):
-            try:
-                future.result(timeout=120)
-            except Exception:  # noqa: BLE001, S110 - `_finish` extracts inline instead
-                pass
-            self._finish(future)
+        self.batches.drain()
         self.writer.flush()
 
     def on_error(self, failure: Failure) -> None:
