@@ -23,13 +23,18 @@ _UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u2
                      "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff]")
 #: Whitespace controls XML forbids, as the whitespace they stand for.
 _SPACES = str.maketrans({"\x0b": " ", "\x0c": " ", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+_SPACE_CONTROLS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 
 
 def strip_unsafe(text: str) -> str:
     """Text without the characters no stored text may hold (see `_UNSAFE`); CR LF and CR become LF."""
     if text.isprintable():  # the common case: nothing to do (Vietnamese letters are printable)
         return text
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Searched first: str.translate with a dict table looks up every character (7 ms on a 170 kB page).
+    if _SPACE_CONTROLS.search(text):
+        text = text.translate(_SPACES)
+    return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
 
 
 def clean_text(text: str) -> str:
