@@ -5,18 +5,88 @@ slot, one disk queue per priority) closes a disk queue the moment it is empty an
 the slot's directory; the next request for that slot and priority creates them again. On a crawl whose
 downloads keep pace with discovery the queues empty all the time: about one mkdir, file open, unlink
 and rmdir per request on the reactor thread (profiled: ~1,000 of each for 2,080 pages, rmdir alone
-several seconds on a busy disk). Here an emptied queue stays open for the next request instead; what
-is written to the JOBDIR at close, and so what a resumed crawl reads, is the same as Scrapy's.
+several seconds on a busy disk). Here an emptied queue stays open for the next request instead.
+
+Each (slot, priority) queue also keeps its most recent requests in memory (`HeldLifoDiskQueue`) and
+writes them to Scrapy's disk queue only past `HELD_REQUESTS` of them or when the crawl closes: a request
+is no longer turned into a dict, pickled, written, read back and rebuilt on its way through the
+scheduler. What a closed crawl leaves in the JOBDIR is what Scrapy's queues leave, in the same order. A
+crawl killed with SIGKILL loses the held requests, as it loses Scrapy's queue index: its queues are
+dropped on resume anyway (`crawler.settings.repair_job_dir`) and the crawl rediscovers from its sitemaps.
 """
 
 from __future__ import annotations
 
+import logging
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.pqueues import DownloaderAwarePriorityQueue, QueueProtocol, ScrapyPriorityQueue, _path_safe
+from scrapy.squeues import PickleLifoDiskQueue
+
+log = logging.getLogger(__name__)
+#: Requests a queue holds in memory before it writes its oldest half to disk.
+HELD_REQUESTS = 4096
+
+
+class HeldLifoDiskQueue:
+    """Scrapy's `PickleLifoDiskQueue` (set as `SCHEDULER_DISK_QUEUE`) with the top of the stack in memory.
+
+    The stack is the disk queue (bottom, oldest) then `held` (top, newest): pops take from `held` first,
+    and when `held` is full its oldest half goes onto the disk queue, so the order is Scrapy's LIFO order.
+    """
+
+    def __init__(self, crawler: Crawler, key: str) -> None:
+        self.crawler, self.key = crawler, key
+        self.held: list[Request] = []
+        # What a closed crawl left here (resume): read from disk as the stack empties.
+        self.disk: Any = PickleLifoDiskQueue(crawler, key) if Path(key).exists() else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, key: str, *args: Any, **kwargs: Any) -> HeldLifoDiskQueue:
+        return cls(crawler, key)
+
+    def _spill(self, requests: list[Request]) -> list[Request]:
+        """Push requests onto the disk queue; those that cannot be serialised are returned."""
+        if self.disk is None:
+            self.disk = PickleLifoDiskQueue(self.crawler, self.key)
+        kept = []
+        for request in requests:
+            try:
+                self.disk.push(request)
+            except ValueError:  # Scrapy's scheduler keeps such a request in memory too
+                kept.append(request)
+        return kept
+
+    def push(self, request: Request) -> None:
+        self.held.append(request)
+        if len(self.held) >= HELD_REQUESTS:
+            half = HELD_REQUESTS // 2
+            self.held[:half] = self._spill(self.held[:half])
+
+    def pop(self) -> Request | None:
+        if self.held:
+            return self.held.pop()
+        return self.disk.pop() if self.disk is not None else None
+
+    def peek(self) -> Request | None:
+        if self.held:
+            return self.held[-1]
+        return self.disk.peek() if self.disk is not None else None
+
+    def __len__(self) -> int:
+        return len(self.held) + (len(self.disk) if self.disk is not None else 0)
+
+    def close(self) -> None:
+        held, self.held = self.held, []
+        lost = self._spill(held) if held else []
+        if lost:
+            log.warning("%d requests could not be written to the JOBDIR (not serialisable)", len(lost))
+        if self.disk is not None:
+            self.disk.close()  # an empty disk queue removes its file
 
 
 class _Held:

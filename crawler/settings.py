@@ -109,6 +109,8 @@ def scrapy_settings(data_dir: Path, sites: list[Site], jobdir: Path, polite: boo
         # Scrapy's default, with each emptied disk queue kept open instead of deleted and made again
         # for the next request (a mkdir, open, unlink and rmdir per request, profiled).
         "SCHEDULER_PRIORITY_QUEUE": f"{_pkg}.queues.KeptQueues",
+        # ... each holding its newest requests in memory, on disk past 4,096 of them or at close.
+        "SCHEDULER_DISK_QUEUE": f"{_pkg}.queues.HeldLifoDiskQueue",
         "LOG_FILE": str(logs / crawl_log_name(sites, run_id)),
         "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "INFO",
