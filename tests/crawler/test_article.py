@@ -44,6 +44,21 @@ def test_content_hash_follows_text_and_ignores_whitespace_and_nfd() -> None:
     assert art.id == article_id(art.url) and len(art.id) == 16
 
 
+def test_content_hash_is_unchanged_by_its_faster_whitespace_folding() -> None:
+    """Stored hashes must not move: str.split() folds exactly the characters the regex \\s matched."""
+    import hashlib
+    import re
+    import sys
+    import unicodedata
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", c))
+    assert spaces == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    for title, body in [("Tiêu đề", "Đoạn một.\n\nĐoạn hai."), (" a\u00a0b ", "\u2003c\x1cd\u200b e\u3000\u2028"),
+                        ("", ""), ("\t", spaces)]:
+        text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", f"{title}\n{body}")).strip()
+        assert content_hash(title, body) == hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def test_bad_values_are_refused_with_the_field_name() -> None:
     with pytest.raises(ValueError, match="published_source"):
         make(published_source="guess")
