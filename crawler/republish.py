@@ -63,8 +63,10 @@ def normalise(text: str) -> list[str]:
 def shingle_hashes(words: list[str]) -> np.ndarray:
     """32-bit hashes of the word 5-grams: CRC-32 of each word, combined as a polynomial in uint64."""
     crc = zlib.crc32
-    # Each distinct word is hashed once (a news text repeats about half of its words).
-    table = {w: crc(w.encode("utf-8")) for w in set(words)}
+    # Each distinct word is hashed once (a news text repeats about half of its words), by C-level maps
+    # rather than a Python loop (str.encode's default is UTF-8).
+    distinct = set(words)
+    table = dict(zip(distinct, map(crc, map(str.encode, distinct)), strict=True))
     word = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
     n = len(words) - SHINGLE + 1
     acc = np.zeros(n, dtype=np.uint64)
