@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import unicodedata
 import zlib
 from collections.abc import Iterable
@@ -35,11 +34,6 @@ THRESHOLD = 0.6  # estimated Jaccard of 5-gram shingles; rewrites of one press r
 MIN_WORDS = 40  # shorter texts share too many stock phrases to call them copies
 BANDS, ROWS = 10, 6  # LSH banding for THRESHOLD with NUM_PERM (as datasketch's MinHashLSH chooses)
 BANDS_VERSION = "1"  # meta key `republish.bands`: the band table is complete for this layout
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS minhash (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, sig BLOB);
-CREATE TABLE IF NOT EXISTS minhash_band (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id))
-    WITHOUT ROWID;
-"""
 
 
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +135,6 @@ class _Store:
         self.archive = archive
         self.db = archive.db
         self.stats = stats
-        self.db.executescript(_SCHEMA)
         self.sigs: dict[str, np.ndarray | None] = {}
 
     def write(self, rows: list[tuple[str, str, np.ndarray | None]]) -> None:
@@ -150,20 +143,21 @@ class _Store:
             return
         db = self.db
         try:
-            db.execute("BEGIN IMMEDIATE")
+            self.archive.begin()
             for article_id, chash, sig in rows:
                 old = db.execute("SELECT sig FROM minhash WHERE id = ?", (article_id,)).fetchone()
                 if old is not None and (old_sig := _sig_of(old[0])) is not None:
                     db.executemany("DELETE FROM minhash_band WHERE key = ? AND id = ?",
                                    [(k, article_id) for k in band_keys(old_sig)])
-                db.execute("INSERT OR REPLACE INTO minhash (id, content_hash, sig) VALUES (?, ?, ?)",
+                db.execute("INSERT INTO minhash (id, content_hash, sig) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                           "SET content_hash = excluded.content_hash, sig = excluded.sig",
                            (article_id, chash, None if sig is None else sig.astype("<u4").tobytes()))
                 if sig is not None:
-                    db.executemany("INSERT OR IGNORE INTO minhash_band (key, id) VALUES (?, ?)",
+                    db.executemany("INSERT INTO minhash_band (key, id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                    [(k, article_id) for k in band_keys(sig)])
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            db.execute("ROLLBACK")
+        except self.archive.errors as exc:
+            self.archive._rollback()
             raise ArchiveError(f"cannot store signatures: {exc}") from exc
 
     def backfill(self, skip: set[str]) -> None:

@@ -1,6 +1,9 @@
-"""The SQLite archive: one record per URL, history of hashes, change sequence, NLP bookkeeping."""
+"""The archive: one record per URL, history of hashes, change sequence, NLP bookkeeping; every test runs on
+SQLite and on PostgreSQL (`archive_backend`)."""
 
 from pathlib import Path
+
+import pytest
 
 from crawler.archive import Archive
 from crawler.article import Article, Enrichment
@@ -10,7 +13,10 @@ def art(n: int, body: str = "Nội dung") -> Article:
     return Article(url=f"https://example.vn/{n}.html", source="s", title=f"Bài {n}", body=body)
 
 
-def test_upsert_is_keyed_by_url_and_keeps_history(tmp_path: Path) -> None:
+pytestmark = pytest.mark.usefixtures("archive_backend")
+
+
+def test_upsert_is_keyed_by_url_and_keeps_history(tmp_path: Path, archive_backend: str) -> None:
     with Archive.open(tmp_path) as a:
         assert a.upsert_many([art(1), art(2)]) == ["new", "new"]
         assert a.upsert(art(1)) == "unchanged"
@@ -20,9 +26,11 @@ def test_upsert_is_keyed_by_url_and_keeps_history(tmp_path: Path) -> None:
         assert stored is not None and stored.body == "Nội dung mới"
         assert stored.previous_hashes == (first_hash,)
         assert a.count() == 2
-    # WAL mode and reopen
+    # WAL mode (SQLite) and reopen
     with Archive.open(tmp_path) as a:
-        assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert a.postgres == (archive_backend == "postgresql")
+        if not a.postgres:
+            assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.count() == 2
 
 
