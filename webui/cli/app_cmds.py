@@ -71,12 +71,12 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
 @click.option("--runs", "limit", default=5, show_default=True, type=click.IntRange(1, 100))
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
-    from crawler.archive import ARCHIVE_FILE
+    from crawler.archive import archive_exists
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
     from pipeline.schedule_state import schedule_status
 
-    readonly = (resolve_data_dir(data_dir) / ARCHIVE_FILE).exists()  # works on a read-only or full disk
+    readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),
