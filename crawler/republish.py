@@ -137,13 +137,21 @@ class _Store:
         self.stats = stats
         self.sigs: dict[str, np.ndarray | None] = {}
 
-    def write(self, rows: list[tuple[str, str, np.ndarray | None]]) -> None:
-        """Store signatures (id, content hash, sig) and their bands, replacing earlier ones."""
-        if not rows:
+    def write(self, rows: list[tuple[str, str, np.ndarray | None]], replace_all: bool = False) -> None:
+        """Store signatures (id, content hash, sig) and their bands, replacing earlier ones (`replace_all`: every
+        earlier one, once per band layout, unless another crawl of a shared archive just did it)."""
+        if not rows and not replace_all:
             return
         db = self.db
         try:
             self.archive.begin()
+            if replace_all:
+                if db.execute("SELECT value FROM meta WHERE key = ?", ("republish.bands",)).fetchall() == [
+                        (BANDS_VERSION,)]:
+                    db.execute("COMMIT")
+                    return
+                db.execute("DELETE FROM minhash_band")
+                db.execute("DELETE FROM minhash")
             for article_id, chash, sig in rows:
                 old = db.execute("SELECT sig FROM minhash WHERE id = ?", (article_id,)).fetchone()
                 if old is not None and (old_sig := _sig_of(old[0])) is not None:
@@ -155,6 +163,9 @@ class _Store:
                 if sig is not None:
                     db.executemany("INSERT INTO minhash_band (key, id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                    [(k, article_id) for k in band_keys(sig)])
+            if replace_all:
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                           "excluded.value", ("republish.bands", BANDS_VERSION))
             db.execute("COMMIT")
         except self.archive.errors as exc:
             self.archive._rollback()
@@ -166,7 +177,6 @@ class _Store:
         if self.archive.get_meta("republish.bands") == BANDS_VERSION:
             return
         db = self.db
-        db.execute("DELETE FROM minhash_band")
         cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, content_hash, sig FROM minhash")}
         rows: list[tuple[str, str, np.ndarray | None]] = []
         for article_id, chash in db.execute("SELECT id, content_hash FROM articles WHERE deleted = 0").fetchall():
@@ -182,9 +192,7 @@ class _Store:
                 sig = signature(article.body)
             rows.append((article_id, chash, sig))
         self.stats.backfilled = len(rows)
-        db.execute("DELETE FROM minhash")  # rewritten below, bands with it
-        self.write(rows)
-        self.archive.set_meta("republish.bands", BANDS_VERSION)
+        self.write(rows, replace_all=True)
 
     def add(self, new: list[str], known: dict[str, tuple[str, bytes]]) -> None:
         """Signatures and bands of new or changed articles: those computed during the crawl (`known`: id ->
