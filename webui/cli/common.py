@@ -22,7 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def data_dir_option(func: F) -> F:
     """`--data-dir DIR` (default `CT05_DATA_DIR` or ./data) and `--archive URL` on every command."""
     func = click.option(
-        "--archive", "archive_url", metavar="URL", default=None, expose_value=False, callback=_set_archive,
+        "--archive", "archive_url", metavar="URL", default=None, expose_value=False,
+        callback=lambda ctx, _param, value: use_archive(ctx, value),
         help="The archive: a postgresql:// URL shared by several machines. Default: $CT05_ARCHIVE, else "
              "archive.sqlite3 in the data directory.",
     )(func)
@@ -34,9 +35,9 @@ def data_dir_option(func: F) -> F:
     )(func)
 
 
-def _set_archive(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    """`--archive URL` is CT05_ARCHIVE for the command's duration: every step it runs in this process or in a
-    child (crawl, process, index, the web workers) opens that archive."""
+def use_archive(ctx: click.Context, value: str | None) -> None:
+    """`--archive URL` (or a config file's archive) is CT05_ARCHIVE for the command's duration: every step it
+    runs in this process or in a child (crawl, process, index, the web workers) opens that archive."""
     if not value:
         return
     before = os.environ.get("CT05_ARCHIVE")
