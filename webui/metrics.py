@@ -9,6 +9,7 @@ a sample). docs/deploy.md lists every metric.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -69,7 +70,8 @@ class DataDirCollector(Collector):
         from webui.health import probe
 
         data = Path(self.app.config["DATA_DIR"])
-        facts = probe(data, location=self.app.config.get("ARCHIVE") or None)
+        location = os.environ.get("CT05_ARCHIVE") or self.app.config.get("ARCHIVE") or None  # as resources.py
+        facts = probe(data, location=location)
         archive, index, sites = facts["archive"], facts["index"], facts["sites"]
         up = GaugeMetricFamily("ct05_up", "1 when the archive and the index can be read", labels=["part"])
         up.add_metric(["archive"], 1.0 if archive["ok"] else 0.0)
@@ -116,7 +118,8 @@ class DataDirCollector(Collector):
         yield from (success, fresh, failures, silent)
 
     def _runs(self, data: Path) -> Iterator[Metric]:
-        runs, pages, failed = crawl_totals(data, self.app.config.get("ARCHIVE") or None)
+        location = os.environ.get("CT05_ARCHIVE") or self.app.config.get("ARCHIVE") or None  # as resources.py
+        runs, pages, failed = crawl_totals(data, location)
         by_status = CounterMetricFamily("ct05_runs", "recorded runs (crawl, schedule) by final status",
                                         labels=["kind", "status"])
         for (kind, status), n in sorted(runs.items()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -25,8 +26,8 @@ def data_dir() -> Path:
 
 
 def archive_location() -> str | None:
-    """The archive set by web.toml `archive` (a postgresql:// URL), else None: CT05_ARCHIVE or the data dir."""
-    return current_app.config.get("ARCHIVE") or None
+    """The archive: CT05_ARCHIVE (or `--archive`), else web.toml `archive`, else None (the data dir's file)."""
+    return os.environ.get("CT05_ARCHIVE") or current_app.config.get("ARCHIVE") or None
 
 
 def open_archive_readonly() -> Archive:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json
+from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json, use_archive
 
 
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
@@ -62,6 +62,8 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
         raise click.ClickException(str(exc)) from exc
     if data_dir is None and settings.get("DATA_DIR"):
         data_dir = Path(str(settings["DATA_DIR"]))
+    if settings.get("ARCHIVE") and not os.environ.get("CT05_ARCHIVE"):
+        use_archive(click.get_current_context(), str(settings["ARCHIVE"]))  # the admin's crawl children too
     _serve(resolve_data_dir(data_dir), host, port, workers, concurrency, settings)
 
 
