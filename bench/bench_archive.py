@@ -18,6 +18,7 @@ import os
 import platform
 import pwd
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -92,7 +93,7 @@ def one_round(location: str, articles: list, batch: int, work: Path) -> tuple[fl
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from webui.cli import main; main()", "index", "--procs", "2",
                     "--archive", location, "--data-dir", str(work)], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
     return upsert, time.perf_counter() - start
 
 
@@ -102,6 +103,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--batch", type=int, default=25)
     args = ap.parse_args()
+    # Stopped early (SIGTERM, or SIGINT even when started in the background): the server is still shut down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.pop("CT05_ARCHIVE", None)
     with Archive(args.corpus / ARCHIVE_FILE, readonly=True) as src:
         articles = list(src.iter_articles())

@@ -126,3 +126,15 @@ def reset_run_ids(db: PgDb) -> None:
     """After runs were copied in with their ids: the next run gets the next id."""
     db.conn.execute("SELECT setval(pg_get_serial_sequence('runs', 'id'), COALESCE((SELECT MAX(id) FROM runs), 0) + 1,"
                     " false)")
+
+
+def current_rows(db: PgDb, urls: list[str]) -> dict[str, Any]:
+    """url → (content_hash, data, deleted), or None for a URL not stored yet, for a batch in one query."""
+    found = {r[0]: r[1:] for r in db.conn.execute(
+        "SELECT url, content_hash, data, deleted FROM articles WHERE url = ANY(%s)", (urls,))}
+    return {url: found.get(url) for url in urls}
+
+
+def pipeline(db: PgDb) -> Any:
+    """Statements sent without waiting for each answer (psycopg's pipeline mode), checked at the end."""
+    return db.conn.pipeline()

@@ -34,6 +34,17 @@ def test_upsert_is_keyed_by_url_and_keeps_history(tmp_path: Path, archive_backen
         assert a.count() == 2
 
 
+def test_one_url_twice_in_one_batch_is_stored_then_updated(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as a:
+        a.upsert(art(3))
+        assert a.upsert_many([art(1), art(1, "bản sửa"), art(2), art(3), art(3, "đổi")]) == [
+            "new", "updated", "new", "unchanged", "updated"]
+        stored = a.get(art(1).id)
+        assert stored is not None and stored.body == "bản sửa" and stored.previous_hashes == (art(1).content_hash,)
+        assert [c[1] for c in a.changes_since(1)] == [art(1).id, art(2).id, art(3).id]
+        assert a.count() == 3
+
+
 def test_changes_since_reports_updates_and_deletions(tmp_path: Path) -> None:
     with Archive.open(tmp_path) as a:
         a.upsert_many([art(1), art(2)])
