@@ -20,14 +20,16 @@ from crawler import archive_pg, archive_sqlite
 from crawler.archive_sqlite import ARCHIVE_FILE
 from crawler.article import Article, Enrichment
 
-__all__ = ["ARCHIVE_FILE", "PENDING_KEY", "Archive", "ArchiveError", "archive_exists", "archive_location"]
 #: Meta key set (in the same transaction) whenever articles are stored or changed, cleared by the scheduler
 #: once `ct05 process` and `ct05 index` have run: stored articles are never stranded by a crash in between.
 PENDING_KEY = "schedule.pending"
 Outcome = Literal["new", "updated", "unchanged"]
 
 class ArchiveError(RuntimeError):
-    """The archive cannot be opened or written (read-only directory, full disk, corrupt file)."""
+    """The archive cannot be opened or written (read-only directory, full disk, corrupt file, no server)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))  # one line: libpq's messages span several
 
 
 def default_data_dir() -> Path:
@@ -56,10 +58,8 @@ def nlp_key(version: str, content_hash: str) -> str:
 
 
 class Archive:
-    """A handle on the archive database. Use as a context manager or call `close()`.
-
-    `location` is the SQLite file or a postgresql:// URL; `db` is the connection (`db.execute(sql, args)`
-    with `?` placeholders on both backends), `errors` the exceptions its driver raises."""
+    """A handle on the archive (a SQLite file or a postgresql:// URL); a context manager. `db.execute(sql, args)`
+    takes `?` placeholders on both backends; `errors` are the exceptions of its driver."""
 
     def __init__(self, location: Path | str, readonly: bool = False) -> None:
         self.location = str(location)
@@ -116,8 +116,7 @@ class Archive:
         try:
             self.begin()
             seq = self._next_seq()
-            # PostgreSQL: the batch's rows in one query and the writes pipelined (a round trip per row costs more
-            # than the row); SQLite reads each row in process, as cheap as a dict.
+            # PostgreSQL: the batch's rows in one query, the writes pipelined (round trips cost more than rows).
             known = archive_pg.current_rows(self.db, [a.url for a in batch]) if self.postgres else None
             pipeline = archive_pg.pipeline(self.db) if self.postgres else nullcontext()
             with pipeline:
