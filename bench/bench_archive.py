@@ -1,13 +1,14 @@
 """The archive on SQLite vs PostgreSQL: upsert throughput and a `ct05 index` rebuild, alternating rounds.
 
     python bench/make_corpus.py corpus /tmp/corpus -n 10000     # a SQLite archive of generated articles
-    python bench/bench_archive.py /tmp/corpus --rounds 3 [--batch 25]
+    python bench/bench_archive.py /tmp/corpus --rounds 3 [--batch 25] [--no-index] [--pg-sync off]
 
 Each round, on each backend in turn: a fresh archive (new SQLite file, new PostgreSQL database) takes every
 article of the corpus through `Archive.upsert_many` in batches of `--batch` (the crawl stores 25 at a
 time), then `ct05 index --procs 2` builds a new index from it (a child process, timed from start to exit).
 The PostgreSQL server is started here (initdb in a temporary directory, loopback port, Debian's default
-durability: fsync and synchronous_commit on) and stopped at the end.
+durability: fsync and synchronous_commit on; `--pg-sync off` waives the WAL flush at each commit, the
+durability of SQLite's WAL with synchronous=NORMAL) and stopped at the end.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from crawler.archive import ARCHIVE_FILE, Archive  # noqa: E402
 
 
 @contextmanager
-def postgres() -> Iterator[str]:
+def postgres(sync: str = "on") -> Iterator[str]:
     """A PostgreSQL server of our own on a loopback port; yields the URL of its `postgres` database."""
     import psycopg
 
@@ -55,7 +56,8 @@ def postgres() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", ""],
+    proc = subprocess.Popen([str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", "",
+                             "-c", f"synchronous_commit={sync}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=root, **as_user)
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     try:
@@ -81,7 +83,7 @@ def fresh_pg(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def one_round(location: str, articles: list, batch: int, work: Path) -> tuple[float, float]:
+def one_round(location: str, articles: list, batch: int, work: Path, index: bool = True) -> tuple[float, float]:
     """(articles stored per second, seconds of `ct05 index`) on a new archive at `location`."""
     with Archive(location) as archive:
         start = time.perf_counter()
@@ -89,6 +91,8 @@ def one_round(location: str, articles: list, batch: int, work: Path) -> tuple[fl
             archive.upsert_many(articles[i:i + batch])
         upsert = len(articles) / (time.perf_counter() - start)
         assert archive.count() == len(articles)
+    if not index:
+        return upsert, 0.0
     shutil.rmtree(work / "index", ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from webui.cli import main; main()", "index", "--procs", "2",
@@ -102,6 +106,8 @@ def main() -> None:
     ap.add_argument("corpus", type=Path, help="a data dir whose SQLite archive holds the articles")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--batch", type=int, default=25)
+    ap.add_argument("--no-index", dest="index", action="store_false", help="measure the upserts only")
+    ap.add_argument("--pg-sync", choices=["on", "off"], default="on", help="PostgreSQL's synchronous_commit")
     args = ap.parse_args()
     # Stopped early (SIGTERM, or SIGINT even when started in the background): the server is still shut down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -109,9 +115,10 @@ def main() -> None:
     os.environ.pop("CT05_ARCHIVE", None)
     with Archive(args.corpus / ARCHIVE_FILE, readonly=True) as src:
         articles = list(src.iter_articles())
-    print(f"{len(articles)} articles, batches of {args.batch}, {platform.node()}, load {os.getloadavg()[0]:.2f}")
+    print(f"{len(articles)} articles, batches of {args.batch}, synchronous_commit={args.pg_sync}, "
+          f"{platform.node()}, load {os.getloadavg()[0]:.2f}")
     results: dict[str, list[tuple[float, float]]] = {"sqlite": [], "postgresql": []}
-    with postgres() as server, tempfile.TemporaryDirectory(prefix="ct05-bench-archive-") as tmp:
+    with postgres(args.pg_sync) as server, tempfile.TemporaryDirectory(prefix="ct05-bench-archive-") as tmp:
         work = Path(tmp)
         for r in range(args.rounds):
             for backend in ("sqlite", "postgresql") if r % 2 == 0 else ("postgresql", "sqlite"):
@@ -120,7 +127,7 @@ def main() -> None:
                     location = str(work / ARCHIVE_FILE)
                 else:
                     location = fresh_pg(server, f"bench{r}")
-                upsert, index = one_round(location, articles, args.batch, work)
+                upsert, index = one_round(location, articles, args.batch, work, args.index)
                 results[backend].append((upsert, index))
                 print(f"round {r + 1} {backend:10} upsert {upsert:8.0f} articles/s   ct05 index {index:6.1f} s"
                       f"   load {os.getloadavg()[0]:.2f}", flush=True)
