@@ -129,12 +129,13 @@ def main() -> None:
                     location = fresh_pg(server, f"bench{r}")
                 upsert, index = one_round(location, articles, args.batch, work, args.index)
                 results[backend].append((upsert, index))
-                print(f"round {r + 1} {backend:10} upsert {upsert:8.0f} articles/s   ct05 index {index:6.1f} s"
-                      f"   load {os.getloadavg()[0]:.2f}", flush=True)
+                timed = f"   ct05 index {index:6.1f} s" if args.index else ""
+                print(f"round {r + 1} {backend:10} upsert {upsert:8.0f} articles/s{timed}   load "
+                      f"{os.getloadavg()[0]:.2f}", flush=True)
     for backend, rows in results.items():
         ups, idx = [u for u, _ in rows], [i for _, i in rows]
-        print(f"{backend:10} upsert median {statistics.median(ups):.0f}/s (worst {min(ups):.0f}/s); "
-              f"ct05 index median {statistics.median(idx):.1f} s (worst {max(idx):.1f} s)")
+        timed = f"; ct05 index median {statistics.median(idx):.1f} s (worst {max(idx):.1f} s)" if args.index else ""
+        print(f"{backend:10} upsert median {statistics.median(ups):.0f}/s (worst {min(ups):.0f}/s){timed}")
 
 
 if __name__ == "__main__":
