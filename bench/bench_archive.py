@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,21 @@ def fresh_pg(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
+@contextmanager
+def per_row(active: bool) -> Iterator[None]:
+    """PostgreSQL upserts as first written: each row read with its own query, no pipeline."""
+    from crawler import archive_pg
+
+    saved = archive_pg.current_rows, archive_pg.pipeline
+    if active:
+        archive_pg.current_rows = lambda db, urls: None  # type: ignore[assignment,return-value]
+        archive_pg.pipeline = lambda db: nullcontext()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        archive_pg.current_rows, archive_pg.pipeline = saved
+
+
 def one_round(location: str, articles: list, batch: int, work: Path, index: bool = True) -> tuple[float, float]:
     """(articles stored per second, seconds of `ct05 index`) on a new archive at `location`."""
     with Archive(location) as archive:
@@ -108,6 +123,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=25)
     ap.add_argument("--no-index", dest="index", action="store_false", help="measure the upserts only")
     ap.add_argument("--pg-sync", choices=["on", "off"], default="on", help="PostgreSQL's synchronous_commit")
+    ap.add_argument("--pg-per-row", action="store_true",
+                    help="also PostgreSQL with a round trip per row (no batched reads, no pipeline), for comparison")
     args = ap.parse_args()
     # Stopped early (SIGTERM, or SIGINT even when started in the background): the server is still shut down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -117,17 +134,19 @@ def main() -> None:
         articles = list(src.iter_articles())
     print(f"{len(articles)} articles, batches of {args.batch}, synchronous_commit={args.pg_sync}, "
           f"{platform.node()}, load {os.getloadavg()[0]:.2f}")
-    results: dict[str, list[tuple[float, float]]] = {"sqlite": [], "postgresql": []}
+    backends = ["sqlite", "postgresql", *(["pg-per-row"] if args.pg_per_row else [])]
+    results: dict[str, list[tuple[float, float]]] = {b: [] for b in backends}
     with postgres(args.pg_sync) as server, tempfile.TemporaryDirectory(prefix="ct05-bench-archive-") as tmp:
         work = Path(tmp)
         for r in range(args.rounds):
-            for backend in ("sqlite", "postgresql") if r % 2 == 0 else ("postgresql", "sqlite"):
+            for backend in backends if r % 2 == 0 else backends[::-1]:
                 if backend == "sqlite":
                     (work / ARCHIVE_FILE).unlink(missing_ok=True)
                     location = str(work / ARCHIVE_FILE)
                 else:
-                    location = fresh_pg(server, f"bench{r}")
-                upsert, index = one_round(location, articles, args.batch, work, args.index)
+                    location = fresh_pg(server, f"bench{r}{backend[:4].replace('-', '')}")
+                with per_row(backend == "pg-per-row"):
+                    upsert, index = one_round(location, articles, args.batch, work, args.index)
                 results[backend].append((upsert, index))
                 timed = f"   ct05 index {index:6.1f} s" if args.index else ""
                 print(f"round {r + 1} {backend:10} upsert {upsert:8.0f} articles/s{timed}   load "
