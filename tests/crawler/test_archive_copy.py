@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from crawler.archive import ARCHIVE_FILE, Archive
@@ -78,3 +79,21 @@ def test_copy_names_a_missing_source_in_one_line(tmp_path: Path, pg_url: str) ->
     assert result.exit_code == 1 and "no archive there" in result.output
     result = CliRunner().invoke(cli, ["archive", "copy", pg_url, pg_url])
     assert result.exit_code == 1 and "onto itself" in result.output
+
+
+def test_archive_option_selects_postgresql_for_one_command(tmp_path: Path, pg_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import os
+
+    monkeypatch.delenv("CT05_ARCHIVE", raising=False)
+    with Archive(pg_url) as pg:
+        pg.upsert_many([art(1, "Một"), art(2, "Hai")])
+    result = CliRunner().invoke(cli, ["status", "--json", "--archive", pg_url, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["articles"] == 2
+    assert "CT05_ARCHIVE" not in os.environ, "--archive lasts for its command only"
+    assert not (tmp_path / ARCHIVE_FILE).exists()
+    bad = CliRunner().invoke(cli, ["status", "--archive", pg_url.rsplit("/", 1)[0] + "/nope", "--data-dir",
+                                   str(tmp_path)])
+    assert bad.exit_code == 1 and bad.output.count("\n") == 1 and "cannot open archive" in bad.output
