@@ -2,6 +2,7 @@
 
     python bench/make_corpus.py corpus /tmp/corpus -n 10000     # a SQLite archive of generated articles
     python bench/bench_archive.py /tmp/corpus --rounds 3 [--batch 25] [--no-index] [--pg-sync off]
+    python bench/bench_archive.py /tmp/corpus --rounds 6 --sqlite-before REV   # SQLite: this code against REV's
 
 Each round, on each backend in turn: a fresh archive (new SQLite file, new PostgreSQL database) takes every
 article of the corpus through `Archive.upsert_many` in batches of `--batch` (the crawl stores 25 at a
@@ -116,6 +117,33 @@ def one_round(location: str, articles: list, batch: int, work: Path, index: bool
     return upsert, time.perf_counter() - start
 
 
+def sqlite_before(rev: str, articles: list, rounds: int, batch: int) -> None:
+    """SQLite upserts of `crawler/archive.py` at git revision `rev` against today's, alternating; CPU seconds of
+    this process (steadier than wall time on a shared machine)."""
+    import importlib.util
+
+    with tempfile.TemporaryDirectory(prefix="ct05-bench-archive-") as tmp:
+        old_file = Path(tmp) / "archive_before.py"
+        old_file.write_text(subprocess.run(["git", "show", f"{rev}:crawler/archive.py"], cwd=ROOT, check=True,
+                                           capture_output=True, text=True).stdout)
+        spec = importlib.util.spec_from_file_location("archive_before", old_file)
+        assert spec and spec.loader
+        old = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(old)
+        rates: dict[str, list[float]] = {rev: [], "now": []}
+        for r in range(rounds):
+            for name in (rev, "now") if r % 2 == 0 else ("now", rev):
+                with (old.Archive if name == rev else Archive)(Path(tmp) / f"{name}-{r}.sqlite3") as archive:
+                    start = time.process_time()
+                    for i in range(0, len(articles), batch):
+                        archive.upsert_many(articles[i:i + batch])
+                    rates[name].append(len(articles) / (time.process_time() - start))
+                print(f"round {r + 1} {name:10} {rates[name][-1]:8.0f} articles per CPU second   load "
+                      f"{os.getloadavg()[0]:.2f}", flush=True)
+    for name, values in rates.items():
+        print(f"{name:10} median {statistics.median(values):.0f} (worst {min(values):.0f}) articles per CPU second")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path, help="a data dir whose SQLite archive holds the articles")
@@ -123,6 +151,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=25)
     ap.add_argument("--no-index", dest="index", action="store_false", help="measure the upserts only")
     ap.add_argument("--pg-sync", choices=["on", "off"], default="on", help="PostgreSQL's synchronous_commit")
+    ap.add_argument("--sqlite-before", metavar="REV", help="only SQLite: today's archive code against REV's")
     ap.add_argument("--pg-per-row", action="store_true",
                     help="also PostgreSQL with a round trip per row (no batched reads, no pipeline), for comparison")
     args = ap.parse_args()
@@ -132,6 +161,8 @@ def main() -> None:
     os.environ.pop("CT05_ARCHIVE", None)
     with Archive(args.corpus / ARCHIVE_FILE, readonly=True) as src:
         articles = list(src.iter_articles())
+    if args.sqlite_before:
+        return sqlite_before(args.sqlite_before, articles, args.rounds, args.batch)
     print(f"{len(articles)} articles, batches of {args.batch}, synchronous_commit={args.pg_sync}, "
           f"{platform.node()}, load {os.getloadavg()[0]:.2f}")
     backends = ["sqlite", "postgresql", *(["pg-per-row"] if args.pg_per_row else [])]
