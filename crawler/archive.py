@@ -1,4 +1,5 @@
-"""The article archive: one SQLite database (WAL) in the data directory.
+"""The article archive: one SQLite database (WAL) in the data directory, or one PostgreSQL database
+shared by several machines (`--archive postgresql://…`, CT05_ARCHIVE; crawler.archive_pg).
 
 Every article is stored once, keyed by its canonical URL, as the JSON of `Article.as_dict()`.
 Each write bumps a change sequence number so that the search index can catch up incrementally
@@ -9,55 +10,43 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from crawler import archive_pg, archive_sqlite
+from crawler.archive_sqlite import ARCHIVE_FILE
 from crawler.article import Article, Enrichment
 
-ARCHIVE_FILE = "archive.sqlite3"
 #: Meta key set (in the same transaction) whenever articles are stored or changed, cleared by the scheduler
 #: once `ct05 process` and `ct05 index` have run: stored articles are never stranded by a crash in between.
 PENDING_KEY = "schedule.pending"
 Outcome = Literal["new", "updated", "unchanged"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    source TEXT NOT NULL,
-    published TEXT,
-    content_hash TEXT NOT NULL,
-    data TEXT NOT NULL,
-    nlp_key TEXT,
-    seq INTEGER NOT NULL,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
-CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    started TEXT NOT NULL,
-    ended TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    stats TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-
 class ArchiveError(RuntimeError):
-    """The archive cannot be opened or written (read-only directory, full disk, corrupt file)."""
+    """The archive cannot be opened or written (read-only directory, full disk, corrupt file, no server)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))  # one line: libpq's messages span several
 
 
 def default_data_dir() -> Path:
     """`CT05_DATA_DIR` or ./data."""
     return Path(os.environ.get("CT05_DATA_DIR") or "data")
+
+
+def archive_location(data_dir: Path | str, location: str | None = None) -> str:
+    """Where the archive is: `location` (a postgresql:// URL or a file), else CT05_ARCHIVE, else the SQLite
+    file in the data directory."""
+    return location or os.environ.get("CT05_ARCHIVE") or str(Path(data_dir) / ARCHIVE_FILE)
+
+
+def archive_exists(data_dir: Path | str, location: str | None = None) -> bool:
+    """Whether there is an archive to read (a PostgreSQL archive is taken to exist: opening it says if not)."""
+    where = archive_location(data_dir, location)
+    return archive_pg.is_url(where) or Path(where).exists()
 
 
 def utcnow() -> str:
@@ -69,28 +58,29 @@ def nlp_key(version: str, content_hash: str) -> str:
 
 
 class Archive:
-    """A handle on the archive database. Use as a context manager or call `close()`."""
+    """A handle on the archive (a SQLite file or a postgresql:// URL); a context manager. `db.execute(sql, args)`
+    takes `?` placeholders on both backends; `errors` are the exceptions of its driver."""
 
-    def __init__(self, path: Path, readonly: bool = False) -> None:
-        self.path = Path(path)
-        if readonly:
-            self.db = _connect_readonly(self.path)
-            return
+    def __init__(self, location: Path | str, readonly: bool = False) -> None:
+        self.location = str(location)
+        self.postgres = archive_pg.is_url(self.location)
+        self.path = self.location if self.postgres else Path(location)
+        self.where = archive_pg.redact(self.location) if self.postgres else str(self.path)
+        self.errors = archive_pg.errors() if self.postgres else archive_sqlite.ERRORS
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we manage transactions explicitly so batches commit atomically.
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+            if self.postgres:
+                self.db: Any = archive_pg.connect(self.location, readonly)
+            else:
+                self.db = archive_sqlite.connect(Path(location), readonly)
+        except (OSError, *self.errors) as exc:
+            ro = " (read-only)" if readonly else ""
+            raise ArchiveError(f"cannot open archive {self.where}{ro}: {exc}") from exc
 
     @classmethod
-    def open(cls, data_dir: Path | str, readonly: bool = False) -> Archive:
-        """The archive of a data directory; `readonly` where only reading is needed (web pages, status):
-        that works on a read-only or full data directory, and never creates or changes a file."""
-        return cls(Path(data_dir) / ARCHIVE_FILE, readonly=readonly)
+    def open(cls, data_dir: Path | str, readonly: bool = False, location: str | None = None) -> Archive:
+        """The archive of a data directory (`archive_location`); `readonly` where only reading is needed (web
+        pages, status): that works on a read-only or full data directory, and never creates or changes a file."""
+        return cls(archive_location(data_dir, location), readonly=readonly)
 
     def __enter__(self) -> Archive:
         return self
@@ -102,6 +92,13 @@ class Archive:
         self.db.close()
 
     # -- writing -----------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start a write transaction; one writer at a time, on either backend (seq numbers commit in order)."""
+        if self.postgres:
+            archive_pg.begin(self.db)
+        else:
+            self.db.execute("BEGIN IMMEDIATE")
 
     def _next_seq(self) -> int:
         row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()
@@ -115,35 +112,47 @@ class Archive:
         """Store many articles in one transaction."""
         outcomes: list[Outcome] = []
         now = utcnow()
+        batch = list(articles)
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.begin()
             seq = self._next_seq()
-            for article in articles:
-                row = self.db.execute(
-                    "SELECT content_hash, data, deleted FROM articles WHERE url = ?", (article.url,)
-                ).fetchone()
-                if row is None:
-                    self._write(article, seq, now, first_seen=now)
-                    outcomes.append("new")
-                elif row[0] == article.content_hash and not row[2]:
-                    outcomes.append("unchanged")
-                    continue
-                else:
-                    old = Article.from_dict(json.loads(row[1]))
-                    history = tuple(h for h in (*old.previous_hashes, old.content_hash) if h != article.content_hash)
-                    # Keep what NLP found for the old text only if the text did not change.
-                    keep = old.enrichment if row[0] == article.content_hash else None
-                    merged = article.replace(previous_hashes=history, enrichment=article.enrichment or keep)
-                    self._write(merged, seq, now, first_seen=None)
-                    outcomes.append("updated")
-                seq += 1
+            # PostgreSQL: the batch's rows in one query, the writes pipelined (round trips cost more than rows).
+            known = archive_pg.current_rows(self.db, [a.url for a in batch]) if self.postgres else None
+            pipeline = archive_pg.pipeline(self.db) if self.postgres else nullcontext()
+            with pipeline:
+                self._upsert_rows(batch, known, seq, now, outcomes)
             if any(o != "unchanged" for o in outcomes):
                 self._mark_pending(now)
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except self.errors as exc:
             self._rollback()
-            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+            raise ArchiveError(f"cannot write to archive {self.where}: {exc}") from exc
         return outcomes
+
+    def _upsert_rows(self, batch: list[Article], known: dict[str, Any] | None, seq: int, now: str,
+                     outcomes: list[Outcome]) -> None:
+        for article in batch:
+            if known is None or article.url not in known:  # SQLite, or a URL twice in one batch
+                row = self.db.execute(
+                    "SELECT content_hash, data, deleted FROM articles WHERE url = ?", (article.url,)
+                ).fetchone()
+            else:
+                row = known.pop(article.url)
+            if row is None:
+                self._write(article, seq, now, first_seen=now)
+                outcomes.append("new")
+            elif row[0] == article.content_hash and not row[2]:
+                outcomes.append("unchanged")
+                continue
+            else:
+                old = Article.from_dict(json.loads(row[1]))
+                history = tuple(h for h in (*old.previous_hashes, old.content_hash) if h != article.content_hash)
+                # Keep what NLP found for the old text only if the text did not change.
+                keep = old.enrichment if row[0] == article.content_hash else None
+                merged = article.replace(previous_hashes=history, enrichment=article.enrichment or keep)
+                self._write(merged, seq, now, first_seen=None)
+                outcomes.append("updated")
+            seq += 1
 
     def _mark_pending(self, now: str) -> None:
         """Flag stored changes for the downstream steps; a fresh value each time, so that a scheduler
@@ -173,7 +182,7 @@ class Archive:
         count = 0
         now = utcnow()
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.begin()
             seq = self._next_seq()
             for article in articles:
                 if article.enrichment is None:
@@ -188,9 +197,9 @@ class Archive:
                 count += cur.rowcount
                 seq += 1
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except self.errors as exc:
             self._rollback()
-            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+            raise ArchiveError(f"cannot write to archive {self.where}: {exc}") from exc
         return count
 
     def set_republications(self, changes: dict[str, str | None]) -> int:
@@ -199,7 +208,7 @@ class Archive:
         count = 0
         now = utcnow()
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.begin()
             seq = self._next_seq()
             for article_id, original in changes.items():
                 row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -212,9 +221,9 @@ class Archive:
                 seq += 1
                 count += 1
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except self.errors as exc:
             self._rollback()
-            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
+            raise ArchiveError(f"cannot write to archive {self.where}: {exc}") from exc
         return count
 
     def first_seen(self) -> dict[str, str]:
@@ -223,17 +232,22 @@ class Archive:
 
     def delete(self, article_id: str) -> bool:
         """Mark an article deleted (a tombstone the index picks up)."""
-        seq = self._next_seq()
-        cur = self.db.execute(
-            "UPDATE articles SET deleted = 1, seq = ?, updated_at = ? WHERE id = ? AND deleted = 0",
-            (seq, utcnow(), article_id),
-        )
-        return cur.rowcount > 0
+        try:
+            self.begin()
+            cur = self.db.execute(
+                "UPDATE articles SET deleted = 1, seq = ?, updated_at = ? WHERE id = ? AND deleted = 0",
+                (self._next_seq(), utcnow(), article_id),
+            )
+            self.db.execute("COMMIT")
+        except self.errors as exc:
+            self._rollback()
+            raise ArchiveError(f"cannot write to archive {self.where}: {exc}") from exc
+        return bool(cur.rowcount > 0)
 
     def _rollback(self) -> None:
         try:
             self.db.execute("ROLLBACK")
-        except sqlite3.Error:
+        except self.errors:
             pass
 
     # -- reading -----------------------------------------------------------------------------
@@ -267,10 +281,12 @@ class Archive:
         """Every live article in id order, read in batches; `after` < id ≤ `until` reads one range of them."""
         last = after
         while True:
-            rows = self.db.execute(
-                "SELECT id, data FROM articles WHERE deleted = 0 AND id > ? AND (? IS NULL OR id <= ?) "
-                "ORDER BY id LIMIT ?", (last, until, until, batch)
-            ).fetchall()
+            if until is None:
+                rows = self.db.execute("SELECT id, data FROM articles WHERE deleted = 0 AND id > ? ORDER BY id LIMIT ?",
+                                       (last, batch)).fetchall()
+            else:
+                rows = self.db.execute("SELECT id, data FROM articles WHERE deleted = 0 AND id > ? AND id <= ? "
+                                       "ORDER BY id LIMIT ?", (last, until, batch)).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -325,8 +341,8 @@ class Archive:
     # -- runs and metadata ---------------------------------------------------------------------
 
     def start_run(self, kind: str) -> int:
-        cur = self._write_one("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, utcnow()))
-        return int(cur.lastrowid or 0)
+        cur = self._write_one("INSERT INTO runs (kind, started) VALUES (?, ?) RETURNING id", (kind, utcnow()))
+        return int(cur.fetchall()[0][0])
 
     def close_stale_runs(self, kind: str, status: str = "interrupted",
                          alive: Callable[[dict[str, Any]], bool] = lambda stats: False) -> int:
@@ -368,30 +384,12 @@ class Archive:
         self._write_one("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
                         (key, value, value))
 
-    def _write_one(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
+    def _write_one(self, sql: str, args: tuple[Any, ...]) -> Any:
         """One write statement; a full or read-only disk is an ArchiveError naming the file."""
         try:
             return self.db.execute(sql, args)
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot write to archive {self.path}: {exc}") from exc
-
-
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri() + "?mode=ro"
-    error: sqlite3.Error | None = None
-    for extra in ("", "&immutable=1"):
-        db = None
-        try:
-            db = sqlite3.connect(uri + extra, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
-            return db
-        except sqlite3.Error as exc:
-            if db is not None:
-                db.close()
-            error = exc
-            # A WAL archive whose -shm file cannot be created (read-only directory): no process can be
-            # writing it either, so it is read as immutable.
-    raise ArchiveError(f"cannot open archive {path} (read-only): {error}")
+        except self.errors as exc:
+            raise ArchiveError(f"cannot write to archive {self.where}: {exc}") from exc
 
 
 def enrichment_of(article: Article) -> Enrichment:

@@ -86,7 +86,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
         stats.site(site.id)
     start = time.perf_counter()
     with Archive.open(data) as archive:
-        archive.close_stale_runs("crawl", alive=_running_here)
+        # On a shared (PostgreSQL) archive a run of another machine cannot be checked from here: it is left alone.
+        archive.close_stale_runs("crawl", alive=lambda run: _running_here(run, shared=archive.postgres))
         run_id = archive.start_run("crawl")
         archive.update_run_stats(run_id, stats.as_dict())  # names this process: a sibling crawl leaves it alone
         stats.run_id = run_id
@@ -139,13 +140,16 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     return stats
 
 
-def _running_here(stats: dict[str, Any]) -> bool:
-    """Whether a run's stats (CrawlStats.as_dict: pid, host) name a live process of this machine."""
+def _running_here(stats: dict[str, Any], shared: bool = False) -> bool:
+    """Whether a run's stats (CrawlStats.as_dict: pid, host) name a live process of this machine (`shared`: or
+    any process of another machine)."""
     import socket
 
     from crawler.liveness import pid_alive
 
     pid = stats.get("pid")
+    if shared and isinstance(pid, int) and stats.get("host") not in (None, socket.gethostname()):
+        return True
     return isinstance(pid, int) and stats.get("host") == socket.gethostname() and pid_alive(pid)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import unicodedata
 import zlib
 from collections.abc import Iterable
@@ -35,11 +34,6 @@ THRESHOLD = 0.6  # estimated Jaccard of 5-gram shingles; rewrites of one press r
 MIN_WORDS = 40  # shorter texts share too many stock phrases to call them copies
 BANDS, ROWS = 10, 6  # LSH banding for THRESHOLD with NUM_PERM (as datasketch's MinHashLSH chooses)
 BANDS_VERSION = "1"  # meta key `republish.bands`: the band table is complete for this layout
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS minhash (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, sig BLOB);
-CREATE TABLE IF NOT EXISTS minhash_band (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id))
-    WITHOUT ROWID;
-"""
 
 
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -143,29 +137,40 @@ class _Store:
         self.archive = archive
         self.db = archive.db
         self.stats = stats
-        self.db.executescript(_SCHEMA)
         self.sigs: dict[str, np.ndarray | None] = {}
 
-    def write(self, rows: list[tuple[str, str, np.ndarray | None]]) -> None:
-        """Store signatures (id, content hash, sig) and their bands, replacing earlier ones."""
-        if not rows:
+    def write(self, rows: list[tuple[str, str, np.ndarray | None]], replace_all: bool = False) -> None:
+        """Store signatures (id, content hash, sig) and their bands, replacing earlier ones (`replace_all`: every
+        earlier one, once per band layout, unless another crawl of a shared archive just did it)."""
+        if not rows and not replace_all:
             return
         db = self.db
         try:
-            db.execute("BEGIN IMMEDIATE")
+            self.archive.begin()
+            if replace_all:
+                if db.execute("SELECT value FROM meta WHERE key = ?", ("republish.bands",)).fetchall() == [
+                        (BANDS_VERSION,)]:
+                    db.execute("COMMIT")
+                    return
+                db.execute("DELETE FROM minhash_band")
+                db.execute("DELETE FROM minhash")
             for article_id, chash, sig in rows:
                 old = db.execute("SELECT sig FROM minhash WHERE id = ?", (article_id,)).fetchone()
                 if old is not None and (old_sig := _sig_of(old[0])) is not None:
                     db.executemany("DELETE FROM minhash_band WHERE key = ? AND id = ?",
                                    [(k, article_id) for k in band_keys(old_sig)])
-                db.execute("INSERT OR REPLACE INTO minhash (id, content_hash, sig) VALUES (?, ?, ?)",
+                db.execute("INSERT INTO minhash (id, content_hash, sig) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                           "SET content_hash = excluded.content_hash, sig = excluded.sig",
                            (article_id, chash, None if sig is None else sig.astype("<u4").tobytes()))
                 if sig is not None:
-                    db.executemany("INSERT OR IGNORE INTO minhash_band (key, id) VALUES (?, ?)",
+                    db.executemany("INSERT INTO minhash_band (key, id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                    [(k, article_id) for k in band_keys(sig)])
+            if replace_all:
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                           "excluded.value", ("republish.bands", BANDS_VERSION))
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            db.execute("ROLLBACK")
+        except self.archive.errors as exc:
+            self.archive._rollback()
             raise ArchiveError(f"cannot store signatures: {exc}") from exc
 
     def backfill(self, skip: set[str]) -> None:
@@ -174,7 +179,6 @@ class _Store:
         if self.archive.get_meta("republish.bands") == BANDS_VERSION:
             return
         db = self.db
-        db.execute("DELETE FROM minhash_band")
         cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, content_hash, sig FROM minhash")}
         rows: list[tuple[str, str, np.ndarray | None]] = []
         for article_id, chash in db.execute("SELECT id, content_hash FROM articles WHERE deleted = 0").fetchall():
@@ -190,9 +194,7 @@ class _Store:
                 sig = signature(article.body)
             rows.append((article_id, chash, sig))
         self.stats.backfilled = len(rows)
-        db.execute("DELETE FROM minhash")  # rewritten below, bands with it
-        self.write(rows)
-        self.archive.set_meta("republish.bands", BANDS_VERSION)
+        self.write(rows, replace_all=True)
 
     def add(self, new: list[str], known: dict[str, tuple[str, bytes]]) -> None:
         """Signatures and bands of new or changed articles: those computed during the crawl (`known`: id ->

@@ -317,7 +317,7 @@ def _build_range(archive_path: str, generation: str, after: str, until: str | No
         kind = BulkSegmentWriter if bulk_supported() else OneSegmentWriter
         writer = kind(ix, _lk=False, compound=False)
         count = 0
-        with Archive(Path(archive_path)) as archive:
+        with Archive(archive_path) as archive:
             for article in archive.iter_articles(after=after, until=until):
                 writer.add_document(**article_to_doc(article))
                 count += 1
@@ -356,10 +356,10 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
     results: list[tuple[str, Any, int]] = []
     if len(ranges) == 1:
         inline = _Inline()
-        _build_range(str(archive.path), str(generation), "", None, None, inline)
+        _build_range(archive.location, str(generation), "", None, None, inline)
         results = inline.items
     else:
-        results = _run_workers(str(archive.path), str(generation), ranges, progress)
+        results = _run_workers(archive.location, str(generation), ranges, progress)
     errors = [detail for status, detail, _n in results if status != "ok"]
     if errors:
         raise RuntimeError(f"bulk index build into {generation} failed: " + "; ".join(errors))

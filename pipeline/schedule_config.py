@@ -36,6 +36,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "lock_wait": Key("duration", 60, "how long to wait for the NLP or index lock of another scheduler"),
         "redis": Key("redis", "", "Redis URL holding the site, NLP and index locks of schedulers on several "
                      "machines (empty: flock files; CT05_REDIS or --redis override it)"),
+        "archive": Key("str", "", "the archive of every step: a postgresql:// URL shared by several machines (empty: "
+                       "the SQLite file in the data dir; CT05_ARCHIVE or --archive override it)"),
         "min_free_mb": Key("int", 200, "a cycle does not start with less free space in the data dir"),
         "misfire_grace": Key("duration", 300, "a wake-up missed by at most this much still runs"),
         "log_file": Key("str", "logs/schedule.log", "rotating log file, relative to the data dir"),

@@ -12,13 +12,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
-from crawler.archive import Archive
 from crawler.article import Article
 from index.types import Hit, SearchQuery
 from nlp.models import IMPLEMENTED
 from webui.helpers import plain_snippet, source_name
 from webui.params import ParamError, parse_search
-from webui.resources import data_dir, get_archive, get_index
+from webui.resources import get_archive, get_index, open_archive_readonly
 from webui.tables import csv_response, filename, safe_cell, xlsx_response
 
 __all__ = ["COLUMNS", "bp", "safe_cell"]
@@ -118,13 +117,13 @@ def export_rows() -> Iterator[list[object]]:
 
 def _articles(ids: list[str]) -> Iterator[Article | None]:
     # The stream's own connection: the request's one is closed at teardown, before the body is sent.
-    with Archive.open(data_dir(), readonly=True) as archive:
+    with open_archive_readonly() as archive:
         for article_id in ids:
             yield archive.get(article_id)
 
 
 def _hit_rows(hits: Iterator[Hit]) -> Iterator[list[object]]:
-    with Archive.open(data_dir(), readonly=True) as archive:
+    with open_archive_readonly() as archive:
         for hit in hits:
             yield article_row(archive.get(hit.id), hit)
 

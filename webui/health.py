@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from webui.resources import data_dir
+from webui.resources import archive_location, data_dir
 
 bp = Blueprint("health", __name__)
 #: Cycle statuses that make the instance `degraded`.
@@ -58,7 +58,7 @@ def index_facts(index_dir: Path) -> dict[str, Any]:
     return facts
 
 
-def probe(data: Path, now: datetime | None = None) -> dict[str, Any]:
+def probe(data: Path, now: datetime | None = None, location: str | None = None) -> dict[str, Any]:
     """Everything /healthz reports (and /metrics exports), read from the data dir."""
     from crawler.archive import Archive, ArchiveError
     from pipeline.schedule_state import schedule_status
@@ -69,7 +69,7 @@ def probe(data: Path, now: datetime | None = None) -> dict[str, Any]:
     scheduler: dict[str, Any] = {"last_cycle": None}
     sites: dict[str, Any] = {"failing": [], "silent": [], "state": {}}
     try:
-        with Archive.open(data, readonly=True) as archive:
+        with Archive.open(data, readonly=True, location=location) as archive:
             archive_facts = {"ok": True, "articles": archive.count(), "by_source": archive.counts_by_source(),
                              "seq": archive.max_seq()}
             status = schedule_status(archive, data, limit=1, at=now)
@@ -99,7 +99,7 @@ def probe(data: Path, now: datetime | None = None) -> dict[str, Any]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    report = probe(data_dir())
+    report = probe(data_dir(), location=archive_location())
     report["sites"].pop("state", None)  # per-site detail is the admin page's and /metrics'
     strict = request.args.get("strict", "") not in ("", "0", "false")
     bad = report["status"] == "down" or (strict and report["status"] == "degraded")

@@ -9,6 +9,7 @@ a sample). docs/deploy.md lists every metric.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,14 +33,15 @@ def _stamp(moment: str | None) -> float | None:
     return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
 
 
-def crawl_totals(data: Path) -> tuple[Counter[tuple[str, str]], Counter[str], Counter[tuple[str, str]]]:
+def crawl_totals(data: Path, location: str | None = None
+                 ) -> tuple[Counter[tuple[str, str]], Counter[str], Counter[tuple[str, str]]]:
     """Over every recorded run: runs by (kind, status), pages fetched by site, failures by (site, reason)."""
     from crawler.archive import Archive
 
     runs: Counter[tuple[str, str]] = Counter()
     pages: Counter[str] = Counter()
     failed: Counter[tuple[str, str]] = Counter()
-    with Archive.open(data, readonly=True) as archive:
+    with Archive.open(data, readonly=True, location=location) as archive:
         rows = archive.db.execute("SELECT kind, status, stats FROM runs").fetchall()
     for kind, status, raw in rows:
         runs[(str(kind), str(status))] += 1
@@ -68,7 +70,8 @@ class DataDirCollector(Collector):
         from webui.health import probe
 
         data = Path(self.app.config["DATA_DIR"])
-        facts = probe(data)
+        location = os.environ.get("CT05_ARCHIVE") or self.app.config.get("ARCHIVE") or None  # as resources.py
+        facts = probe(data, location=location)
         archive, index, sites = facts["archive"], facts["index"], facts["sites"]
         up = GaugeMetricFamily("ct05_up", "1 when the archive and the index can be read", labels=["part"])
         up.add_metric(["archive"], 1.0 if archive["ok"] else 0.0)
@@ -115,7 +118,8 @@ class DataDirCollector(Collector):
         yield from (success, fresh, failures, silent)
 
     def _runs(self, data: Path) -> Iterator[Metric]:
-        runs, pages, failed = crawl_totals(data)
+        location = os.environ.get("CT05_ARCHIVE") or self.app.config.get("ARCHIVE") or None  # as resources.py
+        runs, pages, failed = crawl_totals(data, location)
         by_status = CounterMetricFamily("ct05_runs", "recorded runs (crawl, schedule) by final status",
                                         labels=["kind", "status"])
         for (kind, status), n in sorted(runs.items()):

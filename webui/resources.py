@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from crawler.archive import ARCHIVE_FILE, Archive
+from crawler.archive import Archive, archive_exists
 from index.types import SearchQuery, SearchResult
 
 _LOCK = threading.Lock()
@@ -22,6 +23,16 @@ class IndexUnavailable(RuntimeError):
 
 def data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
+
+
+def archive_location() -> str | None:
+    """The archive: CT05_ARCHIVE (or `--archive`), else web.toml `archive`, else None (the data dir's file)."""
+    return os.environ.get("CT05_ARCHIVE") or current_app.config.get("ARCHIVE") or None
+
+
+def open_archive_readonly() -> Archive:
+    """A read-only handle on the app's archive (the caller closes it)."""
+    return Archive.open(data_dir(), readonly=True, location=archive_location())
 
 
 def index_dir() -> Path:
@@ -93,9 +104,9 @@ def close_index(app: Flask) -> None:
 def get_archive() -> Archive:
     """The archive, opened once per request (SQLite connections are cheap; teardown closes it)."""
     if "archive" not in g:
-        if not (data_dir() / ARCHIVE_FILE).exists():
+        if not archive_exists(data_dir(), archive_location()):
             raise IndexUnavailable("archive missing")
-        g.archive = Archive.open(data_dir(), readonly=True)  # pages only read: a read-only disk is fine
+        g.archive = open_archive_readonly()  # pages only read: a read-only disk is fine
     return g.archive  # type: ignore[no-any-return]
 
 

@@ -21,6 +21,8 @@ from crawler.config import Key, defaults, read_toml, validate
 SETTINGS: dict[str, Key] = {
     "data_dir": Key("str", "data", "Data directory (archive and index); `--data-dir` overrides it, and it overrides "
                                    "CT05_DATA_DIR."),
+    "archive": Key("str", None, "The archive: a `postgresql://` URL shared by several machines (docs/scaling.md); "
+                               "CT05_ARCHIVE and `--archive` override it; unset: the data directory's SQLite file."),
     "admin_password": Key("str", None, "Password of the admin pages; without one they stay closed."),
     "secret_key": Key("str", None, "Signs the admin session cookie (shared by all workers); random at each start "
                                    "when unset."),

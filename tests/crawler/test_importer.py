@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from crawler.archive import Archive
@@ -21,6 +22,7 @@ def good(n: int) -> str:
                       ensure_ascii=False)
 
 
+@pytest.mark.usefixtures("archive_backend")
 def test_import_reports_the_malformed_line_and_imports_the_rest(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [good(1), '{"url": "https://x.vn/2", "title": ', good(3),
                                               json.dumps({"url": "https://x.vn/4", "title": "t"})])
@@ -43,6 +45,7 @@ def test_import_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "no such file" in result.output
 
 
+@pytest.mark.usefixtures("archive_backend")  # import, index and search, on either archive
 def test_two_imported_copies_of_one_story_are_one_hit(tmp_path: Path) -> None:
     story = json.loads((Path(__file__).resolve().parents[1] / "data" / "index" / "articles.json")
                        .read_text(encoding="utf-8"))[0]

@@ -43,6 +43,7 @@ def test_signature_is_datasketch_affine32() -> None:
     assert republish.signature("quá ngắn") is None
 
 
+@pytest.mark.usefixtures("archive_backend")  # the bands and signatures behave alike on SQLite and PostgreSQL
 def test_second_pass_touches_only_new_articles(tmp_path: Path) -> None:
     with Archive.open(tmp_path) as archive:
         old = [article(n, body(n), f"2024-01-{1 + n % 28:02d}T08:00:00") for n in range(60)]

@@ -81,6 +81,7 @@ def test_another_whoosh_release_gets_whooshs_own_writer(tmp_path: Path, articles
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("archive_backend")  # the worker processes reopen the archive, a file or a URL
 def test_parallel_rebuild_answers_as_the_single_process_one(tmp_path: Path, articles: list[Article],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "MIN_ARTICLES_PER_PROCESS", 1)  # the test archive is small

@@ -70,6 +70,7 @@ def test_healthz_is_200_with_a_readable_index_and_503_when_it_is_not(tmp_path: P
     assert body["archive"]["ok"] is True
 
 
+@pytest.mark.usefixtures("archive_backend")  # the scheduler's bookkeeping on either archive
 def test_healthz_and_status_report_a_site_silent_after_the_threshold(tmp_path: Path, fake: Build) -> None:
     _run_days_ago(fake, 5)  # quiet: no new article for 5 days, threshold 3 days; busy: new articles today
     _index(tmp_path)
@@ -94,6 +95,7 @@ def test_a_site_is_not_silent_before_the_threshold(tmp_path: Path, fake: Build) 
     assert body["status"] == "ok" and body["sites"]["silent"] == []
 
 
+@pytest.mark.usefixtures("archive_backend")  # the scheduler's bookkeeping on either archive
 def test_metrics_parse_in_the_prometheus_text_format(tmp_path: Path, fake: Build) -> None:
     _run_days_ago(fake, 5)
     _index(tmp_path)

@@ -29,6 +29,7 @@ def _runs(data_dir: Path) -> list[dict]:
         return archive.runs(20, kind=RUN_KIND)
 
 
+@pytest.mark.usefixtures("archive_backend")  # the scheduler's bookkeeping on either archive
 def test_cycle_crawls_processes_indexes_and_records_the_run(tmp_path: Path, fake: Build) -> None:
     sched = fake(["a", "b"], {"new": {"a": 3, "b": 1}})
     [record] = sched.run_once()
@@ -55,6 +56,7 @@ def test_sites_not_due_are_left_alone_and_idle_cycles_are_not_recorded(tmp_path:
     assert forced[0]["sites"]["a"]["status"] == "ok"
 
 
+@pytest.mark.usefixtures("archive_backend")  # the scheduler's bookkeeping on either archive
 def test_failing_site_backs_off_without_stopping_the_others(tmp_path: Path, fake: Build) -> None:
     sched = fake(["bad", "good"], {"fail": ["bad"], "new": {"good": 2}},
                  backoff={"base": "10m", "factor": 2, "max": "1h"})

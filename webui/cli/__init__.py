@@ -10,6 +10,7 @@ import sys
 import click
 
 from webui.cli.app_cmds import demo, serve, status
+from webui.cli.archive_cmds import archive
 from webui.cli.common import CONTEXT_SETTINGS, CliGroup
 from webui.cli.crawl_cmds import crawl, import_cmd, sites
 from webui.cli.index_cmds import index_cmd, search
@@ -27,7 +28,8 @@ def cli() -> None:
     """
 
 
-for command in (crawl, sites, import_cmd, process, analyze, index_cmd, search, report, serve, status, demo, schedule):
+for command in (crawl, sites, import_cmd, process, analyze, index_cmd, search, report, serve, status, demo, schedule,
+                archive):
     cli.add_command(command)
 
 

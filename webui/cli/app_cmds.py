@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json
+from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json, use_archive
 
 
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
@@ -62,6 +62,8 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
         raise click.ClickException(str(exc)) from exc
     if data_dir is None and settings.get("DATA_DIR"):
         data_dir = Path(str(settings["DATA_DIR"]))
+    if settings.get("ARCHIVE") and not os.environ.get("CT05_ARCHIVE"):
+        use_archive(click.get_current_context(), str(settings["ARCHIVE"]))  # the admin's crawl children too
     _serve(resolve_data_dir(data_dir), host, port, workers, concurrency, settings)
 
 
@@ -71,12 +73,12 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
 @click.option("--runs", "limit", default=5, show_default=True, type=click.IntRange(1, 100))
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
-    from crawler.archive import ARCHIVE_FILE
+    from crawler.archive import archive_exists
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
     from pipeline.schedule_state import schedule_status
 
-    readonly = (resolve_data_dir(data_dir) / ARCHIVE_FILE).exists()  # works on a read-only or full disk
+    readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),

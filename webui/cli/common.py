@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -19,13 +20,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def data_dir_option(func: F) -> F:
-    """`--data-dir DIR` (default `CT05_DATA_DIR` or ./data) on every command."""
+    """`--data-dir DIR` (default `CT05_DATA_DIR` or ./data) and `--archive URL` on every command."""
+    func = click.option(
+        "--archive", "archive_url", metavar="URL", default=None, expose_value=False,
+        callback=lambda ctx, _param, value: use_archive(ctx, value),
+        help="The archive: a postgresql:// URL shared by several machines. Default: $CT05_ARCHIVE, else "
+             "archive.sqlite3 in the data directory.",
+    )(func)
     return click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="Data directory (archive, index, logs). Default: $CT05_DATA_DIR or ./data.",
     )(func)
+
+
+def use_archive(ctx: click.Context, value: str | None) -> None:
+    """`--archive URL` (or a config file's archive) is CT05_ARCHIVE for the command's duration: every step it
+    runs in this process or in a child (crawl, process, index, the web workers) opens that archive."""
+    if not value:
+        return
+    before = os.environ.get("CT05_ARCHIVE")
+    os.environ["CT05_ARCHIVE"] = value
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop("CT05_ARCHIVE", None)
+        else:
+            os.environ["CT05_ARCHIVE"] = before
+
+    ctx.call_on_close(restore)
 
 
 def resolve_data_dir(data_dir: Path | None) -> Path:
@@ -68,8 +92,9 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         cause = "disk full" if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) else (exc.strerror or str(exc))
         return f"{exc.filename}: {cause}" if exc.filename else f"{cause}"
-    if isinstance(exc, sqlite3.Error):
-        return f"archive database: {exc}"
+    if isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg"):
+        lines = str(exc).strip().splitlines()
+        return f"archive database: {lines[0] if lines else type(exc).__name__}"
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 

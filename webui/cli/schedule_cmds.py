@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from logging.handlers import RotatingFileHandler
@@ -11,7 +12,7 @@ from types import FrameType
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term, term_json
+from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term, term_json, use_archive
 
 
 class ConfigError(click.ClickException):
@@ -111,6 +112,8 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
         config = load_config(config_path, known_sites=set(registry))
     except (ScheduleConfigError, SiteConfigError) as exc:
         raise ConfigError(str(exc)) from exc
+    if config.schedule["archive"] and not os.environ.get("CT05_ARCHIVE"):
+        use_archive(click.get_current_context(), config.schedule["archive"])  # the children inherit it
     if site_ids:
         unknown = [s for s in site_ids if s not in registry]
         if unknown:
