@@ -33,21 +33,21 @@ class RunStore(Protocol):
 class RunCounts:
     """A run's totals over its sites (the counters of `crawler.stats.COUNTERS`)."""
 
-    pages: int = 0
-    articles: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    not_article: int = 0
-    section_pages: int = 0
-    not_modified: int = 0
-    listings: int = 0
-    sitemaps: int = 0
-    feeds: int = 0
-    searches: int = 0
-    failed: int = 0
-    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    pages: int = 0  # HTTP responses: sitemaps, feeds, listings and articles
+    articles: int = 0  # pages extracted as an article
+    new: int = 0  # articles stored for the first time
+    updated: int = 0  # known articles whose text changed
+    unchanged: int = 0  # known articles fetched again, same text
+    skipped: int = 0  # known article URLs not fetched
+    not_article: int = 0  # pages asked for as articles that were not one
+    section_pages: int = 0  # of those, section or listing pages of teasers
+    not_modified: int = 0  # 304 answers to conditional requests
+    listings: int = 0  # listing pages read
+    sitemaps: int = 0  # sitemaps read
+    feeds: int = 0  # feeds read
+    searches: int = 0  # site search result pages read
+    failed: int = 0  # failed requests (a cycle: failed crawls)
+    failed_by_reason: dict[str, int] = field(default_factory=dict)  # reason → failed requests
 
     @classmethod
     def from_dict(cls, data: Any) -> RunCounts:

@@ -26,7 +26,7 @@ class SiteConfigError(ValueError):
 
 
 #: [sites.<id>] → Key(kind, default, meaning): the one config form (crawler.config); docs/add-a-site.md
-#: lists every key (tests/crawler/test_sites_schema.py checks both ways).
+#: lists every key (tests/test_config_docs.py checks both ways).
 SITE: dict[str, Key] = {
     "name": Key("str", None, "the site's name as readers know it (shown for its sources)", required=True),
     "province": Key("str", None, "the province the paper belongs to (the post-2025 one for a current paper)"),

@@ -2,7 +2,7 @@
 
 The TOML files are in the one config form of every configuration file (`crawler.config`): a schema of
 `key → Key(kind, default, doc)` per file (`SCHEMAS`), checked on load, defaults filled in from the
-schema; docs/nlp-data.md documents every key (tests/nlp/test_data_schema.py checks both ways).
+schema; docs/nlp-data.md documents every key (tests/test_config_docs.py checks both ways).
 """
 
 from __future__ import annotations
