@@ -66,7 +66,7 @@ POLITENESS: dict[str, Key] = {
     "timeout": Key("float", 30.0, "seconds per request"),
     "retries": Key("int", 2, "retries of a failed request, with back-off"),
 }
-#: Every table of an entry and its schema ("" is the entry itself), for the docs test.
+#: Every table of an entry and its schema (`sites.*` is the entry itself), for the docs test.
 SCHEMA: dict[str, dict[str, Key]] = {"sites.*": SITE, "sites.*.discovery": DISCOVERY,
                                      "sites.*.selectors": SELECTORS, "sites.*.politeness": POLITENESS}
 
