@@ -13,6 +13,7 @@ import re
 from lxml import html
 
 from crawler import htmltext as ht
+from crawler.vntext import RELATED_LABEL
 
 # Class names of body containers on common CMSes (VCCorp, VnExpress, WordPress, Joomla, news themes).
 BODY_GUESSES = (
@@ -35,9 +36,6 @@ GENERIC_DROP = (
     "[class*=read-more]", "[class*=readmore]", "[class*=see-also]", "[class*=also-read]",
 )
 MIN_TEXT = 200  # characters of non-link text a body container needs
-_LABEL = re.compile(r"^\s*(tham khảo thêm|xem thêm|đọc thêm|đọc tiếp|tin mới|tin liên quan|tin cùng chuyên mục|"
-                    r"tin nổi bật|bài liên quan|có thể bạn quan tâm|related|read more|see also|also read)\b",
-                    re.IGNORECASE)
 
 
 def text_len(el: html.HtmlElement) -> tuple[int, int]:
@@ -136,7 +134,7 @@ def clean_body(body: html.HtmlElement) -> None:
         text = ht.normalize_text(el.text_content())
         if not text:
             continue
-        if len(text) < 200 and _LABEL.match(text):
+        if len(text) < 200 and RELATED_LABEL.match(text):
             doomed.append(el)
             nxt = el.getnext()
             if nxt is not None and _link_share(nxt) > 0.5:

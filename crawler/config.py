@@ -24,12 +24,14 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 @dataclass(frozen=True)
 class Key:
-    """One configurable key: its kind (see `KINDS`), default, one-line meaning, optional lower bound."""
+    """One configurable key: its kind (see `KINDS`), default, one-line meaning, optional lower bound;
+    a `required` key has no default and must be given."""
 
     kind: str
     default: Any
     doc: str
     minimum: float | None = None
+    required: bool = False
 
 
 def parse_duration(value: Any) -> float:
@@ -78,6 +80,38 @@ def _strings(value: Any) -> list[str]:
     return list(value)
 
 
+def _str_or_strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else _strings(value)
+
+
+def _words(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of non-empty strings")
+    return list(value)
+
+
+def _regexes(value: Any) -> list[str]:
+    patterns = _str_or_strings(value)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from None
+    return patterns
+
+
+def _table(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table")
+    return value
+
+
+def _tables(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError("must be an array of tables")
+    return list(value)
+
+
 def _tz(value: Any) -> str:
     try:
         ZoneInfo(str(value))
@@ -93,14 +127,21 @@ def _url(value: Any) -> str:
 
 
 #: kind → converter (raises ValueError with the problem, the caller adds file and key).
-KINDS: dict[str, Callable[[Any], Any]] = {"str": _str, "bool": _bool, "int": _int, "float": _float,
-                                          "duration": parse_duration, "strings": _strings, "tz": _tz, "url": _url}
+KINDS: dict[str, Callable[[Any], Any]] = {
+    "str": _str, "bool": _bool, "int": _int, "float": _float, "duration": parse_duration, "tz": _tz, "url": _url,
+    "strings": _strings,  # a list of strings
+    "str_or_list": _str_or_strings,  # one string or a list of them (a list either way)
+    "words": _words,  # a list of non-empty strings
+    "regexes": _regexes,  # one regex or a list of them, each compiled once to check it
+    "table": _table,  # a sub-table, validated against its own schema by the caller
+    "tables": _tables,  # an array of tables ([[name]])
+}
 
 
 def defaults(schema: Mapping[str, Key]) -> dict[str, Any]:
-    """Every key at its default value (durations in seconds)."""
+    """Every key at its default value (durations in seconds); required keys are left out."""
     return {key: parse_duration(k.default) if k.kind == "duration" and k.default is not None else k.default
-            for key, k in schema.items()}
+            for key, k in schema.items() if not k.required}
 
 
 def validate(raw: Any, schema: Mapping[str, Key], *, where: str, name: str = "", error: type[Exception] = ValueError,
@@ -123,6 +164,9 @@ def validate(raw: Any, schema: Mapping[str, Key], *, where: str, name: str = "",
             raise error(f"{where}: {prefix}{key}: {exc}") from None
         if spec.minimum is not None and values[key] < spec.minimum:
             raise error(f"{where}: {prefix}{key}: must be at least {spec.minimum:g}")
+    for key, spec in schema.items():
+        if spec.required and key not in values:
+            raise error(f"{where}: {prefix}{key}: missing required key")
     return values
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from crawler.archive import Archive, ArchiveError, default_data_dir
 from crawler.errors import CrawlError
+from crawler.runs import begin_run, finish_run
 from crawler.settings import job_dir, mark_closed, repair_job_dir, scrapy_settings
 from crawler.sites import Site, SiteConfigError, load_sites
 from crawler.stats import CrawlStats
@@ -88,9 +89,8 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
     with Archive.open(data) as archive:
         # On a shared (PostgreSQL) archive a run of another machine cannot be checked from here: it is left alone.
         archive.close_stale_runs("crawl", alive=lambda run: _running_here(run, shared=archive.postgres))
-        run_id = archive.start_run("crawl")
-        archive.update_run_stats(run_id, stats.as_dict())  # names this process: a sibling crawl leaves it alone
-        stats.run_id = run_id
+        # The record names this process from the start: a sibling crawl leaves it alone.
+        run_id = stats.run_id = begin_run(archive, stats.record()).id
         since = {s.id: v for s in sites if (v := archive.get_meta(f"crawl.since:{s.id}:{origins[s.id]}"))}
         validators = json.loads(archive.get_meta("crawl.validators") or "{}")
         started_local = _local_now()
@@ -132,7 +132,7 @@ def crawl_sites(*, data_dir: Path | str | None, site_ids: list[str] | None, base
                 stats.republish = dataclasses.asdict(done)
             stats.status = status
             try:
-                archive.finish_run(run_id, status, stats.as_dict())
+                finish_run(archive, stats.record(), status)
             except ArchiveError as exc:  # the disk that refused the articles refuses the run record too
                 log.error("%s", exc)
     if status == "archive_error":

@@ -19,6 +19,7 @@ from crawler import htmltext as ht
 from crawler.article import Article
 from crawler.canon import canonical_url
 from crawler.sites import Site
+from crawler.vntext import split_dateline
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ MIN_WORDS = 40  # words of letters in a body found without site rules
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 MIN_BODY_CHARS_SITE = 60  # a site's own article-body element proves an article; briefs can be short
 _AUTHOR_ATTR = re.compile(r"author|tac-gia|byline", re.IGNORECASE)
-_DATELINE = re.compile(r"^\((?P<tag>[A-ZĐ][A-ZĐ0-9.]{1,11})\)\s*[-–—:]\s*|^(?P<bare>[A-ZĐ]{2,5}) [-–—] (?=\S)")
-_GENERIC_DATELINES = ("TTXVN", "VOV", "VNA")
 
 
 def extract_html(data: str | bytes, url: str, site: Site | None = None) -> Article | None:
@@ -180,18 +179,8 @@ def _strip_dateline(paras: list[str], site: Site | None) -> tuple[str | None, li
     """Remove a dateline prefix ("TTH - ", "(HBĐT) - ") from the first paragraph."""
     if not paras:
         return None, paras
-    first = paras[0]
-    prefixes = list(site.dateline if site else ()) + [f"{d} -" for d in _GENERIC_DATELINES]
-    for prefix in prefixes:
-        pattern = re.escape(prefix.rstrip(" -–")).replace(r"\ ", r"\s*") + r"\s*[-–—]\s*"
-        match = re.match(pattern, first)
-        if match:
-            tag = prefix.rstrip(" -–").strip("() ")
-            return tag, _replace_first(paras, first[match.end():])
-    match = _DATELINE.match(first)
-    if match:
-        return match["tag"] or match["bare"], _replace_first(paras, first[match.end():])
-    return None, paras
+    tag, rest = split_dateline(paras[0], site.dateline if site else ())
+    return (tag, _replace_first(paras, rest)) if tag else (None, paras)
 
 
 def _replace_first(paras: list[str], first: str) -> list[str]:

@@ -13,6 +13,7 @@ from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
 from crawler.article import clean_text, strip_unsafe
+from crawler.vntext import FURNITURE_TEXT
 
 # Block-level tags whose text makes one paragraph each.
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "blockquote", "pre", "td", "dd", "dt"}
@@ -28,16 +29,6 @@ FURNITURE_ATTR = re.compile(
     r"stats?|statistics?|counter|visitors?|thong-ke|fontsize|font-size|text-size|toolbar|print|"
     r"tags?|comments?|binh-luan|login|dang-nhap|pager|pagination|footer|header-top|gtranslate|top-link)"
     r"($|[\s_-])", re.IGNORECASE)
-# Paragraphs that are page furniture however they are marked up (checked on whole, short paragraphs).
-FURNITURE_TEXT = re.compile(
-    r"^(xem cỡ chữ.*|cỡ chữ.*|chia sẻ( bài viết)?.*|in bài.*|gửi bài.*|lượt xem:?\s*[\d.,\s]*|"
-    r"thống kê truy cập.*|đang online:?.*|hôm nay:?\s*[\d.,\s]*|trong (tuần|tháng):?\s*[\d.,\s]*|"
-    r"tất cả:?\s*[\d.,\s]*|đăng nhập|đăng ký|image (advertisement|banner)|top|về đầu trang|lên đầu trang|"
-    r"các tin (khác|đã đưa).*|tin (liên quan|cùng chuyên mục|mới hơn|cũ hơn|khác).*|"
-    r"xem các tin đã đưa ngày.*|tin trong:.*|bình luận.*|ý kiến bạn đọc.*|"
-    r"thấp nhất \d+\s*°c.*|độ ẩm trung bình.*|tốc độ gió.*|\d+\s*o?c|facebook|zalo|twitter|google|"
-    r"bao dien tu [a-z ]+|đồng hành cùng doanh nghiệp)$",
-    re.IGNORECASE)
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
 
 

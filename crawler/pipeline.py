@@ -14,6 +14,7 @@ from scrapy.logformatter import LogFormatter
 
 from crawler.archive import ArchiveError
 from crawler.article import Article
+from crawler.runs import save_run
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 25
@@ -69,7 +70,7 @@ class ArchiveWriter:
                 if sig is not None:
                     spider.signatures[article.id] = (article.content_hash, sig)
         if spider.run_id:
-            spider.archive.update_run_stats(spider.run_id, spider.stats.as_dict())
+            save_run(spider.archive, spider.stats.record())
         log.info("stored %d articles (%s)", len(batch), ", ".join(sorted(set(outcomes))))
 
 

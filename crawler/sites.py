@@ -1,8 +1,9 @@
 """The site registry: what to crawl on each provincial news site and how to read its pages.
 
-Loaded from `crawler/sites.toml` and validated on load; a bad entry raises `SiteConfigError`
-naming the site and the key. Discovery paths are relative to the site's base URL so that a
-mirror copy can be crawled at another address (`base_urls` at crawl time).
+Loaded from `crawler/sites.toml` and validated on load against `SCHEMA` (the config form of
+`crawler.config`); a bad entry raises `SiteConfigError` naming the file, the site and the key.
+Discovery paths are relative to the site's base URL so that a mirror copy can be crawled at another
+address (`base_urls` at crawl time).
 """
 
 from __future__ import annotations
@@ -10,59 +11,110 @@ from __future__ import annotations
 import os
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.tomlfile import read_toml
+from crawler.config import Key, read_toml, validate
 
 DEFAULT_PATH = Path(__file__).with_name("sites.toml")
 
 
 class SiteConfigError(ValueError):
-    """A registry entry is malformed: the message names the site and the key."""
+    """A registry entry is malformed: the message names the file, the site and the key."""
+
+
+#: [sites.<id>] → Key(kind, default, meaning): the one config form (crawler.config); docs/add-a-site.md
+#: lists every key (tests/test_config_docs.py checks both ways).
+SITE: dict[str, Key] = {
+    "name": Key("str", None, "the site's name as readers know it (shown for its sources)", required=True),
+    "province": Key("str", None, "the province the paper belongs to (the post-2025 one for a current paper)"),
+    "domains": Key("str_or_list", None, "host names of the site (subdomains and www. match too)", required=True),
+    "base_url": Key("url", None, "the address discovery paths are resolved against"),
+    "article_patterns": Key("regexes", None, "regexes on path+query of an article URL", required=True),
+    "discovery": Key("table", {}, "where the site lists its articles (the `discovery.*` keys)"),
+    "selectors": Key("table", {}, "CSS selectors of the article parts (the `selectors.*` keys)"),
+    "politeness": Key("table", {}, "request pacing (the `politeness.*` keys)"),
+    "date_formats": Key("str_or_list", [], "date shapes the site uses, for humans and tests"),
+    "dateline": Key("str_or_list", [], 'body prefixes such as "TTH -", "(HBĐT) -"'),
+    "charset": Key("str", None, "the pages' encoding when they do not declare it"),
+    "checked": Key("bool", False, "a saved page confirms the selectors and patterns"),
+    "mirror_of": Key("str", None, "the real site this entry is an offline copy of"),
+}
+DISCOVERY: dict[str, Key] = {
+    "sitemaps": Key("str_or_list", [], "sitemap paths, relative to base_url"),
+    "feeds": Key("str_or_list", [], "RSS/Atom feed paths, relative to base_url"),
+    "listings": Key("str_or_list", [], 'listing (section) page paths, relative to base_url ("" is the home page)'),
+    "listing_patterns": Key("regexes", [], "regexes on path+query of listing and pagination pages"),
+    "search": Key("str", None, "the site search's URL template, with {query}"),
+    "max_listing_pages": Key("int", 200, "listing pages followed per crawl at most"),
+    "max_depth": Key("int", 6, "links followed from a start page at most"),
+}
+SELECTORS: dict[str, Key] = {
+    "title": Key("str", None, "CSS selector of the headline"),
+    "date": Key("str", None, "CSS selector of the byline date"),
+    "body": Key("str", None, "CSS selector of the article body (pages without it are refused)"),
+    "author": Key("str", None, "CSS selector of the author"),
+    "drop": Key("str_or_list", [], "CSS selectors removed from the body"),
+}
+POLITENESS: dict[str, Key] = {
+    "delay": Key("float", 1.0, "seconds between two requests to the site"),
+    "concurrency": Key("int", 2, "requests to the site at once", 1),
+    "obey_robots": Key("bool", True, "obey robots.txt"),
+    "autothrottle": Key("bool", True, "let Scrapy's AutoThrottle adapt the delay"),
+    "timeout": Key("float", 30.0, "seconds per request"),
+    "retries": Key("int", 2, "retries of a failed request, with back-off"),
+}
+#: Every table of an entry and its schema (`sites.*` is the entry itself), for the docs test.
+SCHEMA: dict[str, dict[str, Key]] = {"sites.*": SITE, "sites.*.discovery": DISCOVERY,
+                                     "sites.*.selectors": SELECTORS, "sites.*.politeness": POLITENESS}
+
+
+def _frozen(values: dict[str, Any]) -> dict[str, Any]:
+    """Lists as tuples: the registry's dataclasses are frozen and hashable."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)
 class Discovery:
-    """Where a site lists its articles."""
+    """Where a site lists its articles (keys and defaults: `DISCOVERY`)."""
 
-    sitemaps: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = ()
-    listings: tuple[str, ...] = ()
-    listing_patterns: tuple[str, ...] = ()  # regexes (on path+query) of listing and pagination pages
-    search: str | None = None  # URL template with {query}
-    max_listing_pages: int = 200
-    max_depth: int = 6
+    sitemaps: tuple[str, ...]
+    feeds: tuple[str, ...]
+    listings: tuple[str, ...]
+    listing_patterns: tuple[str, ...]  # regexes (on path+query) of listing and pagination pages
+    search: str | None  # URL template with {query}
+    max_listing_pages: int
+    max_depth: int
 
 
 @dataclass(frozen=True)
 class Selectors:
-    """CSS selectors of the article parts, where the generic extractor needs help."""
+    """CSS selectors of the article parts, where the generic extractor needs help (`SELECTORS`)."""
 
-    title: str | None = None
-    date: str | None = None
-    body: str | None = None
-    author: str | None = None
-    drop: tuple[str, ...] = ()
+    title: str | None
+    date: str | None
+    body: str | None
+    author: str | None
+    drop: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Politeness:
-    """Request pacing for one site."""
+    """Request pacing for one site (`POLITENESS`)."""
 
-    delay: float = 1.0
-    concurrency: int = 2
-    obey_robots: bool = True
-    autothrottle: bool = True
-    timeout: float = 30.0  # seconds per request
-    retries: int = 2  # retries of a failed request, with back-off
+    delay: float
+    concurrency: int
+    obey_robots: bool
+    autothrottle: bool
+    timeout: float  # seconds per request
+    retries: int  # retries of a failed request, with back-off
 
 
 @dataclass(frozen=True)
 class Site:
-    """One news site of the registry."""
+    """One news site of the registry (`SITE`)."""
 
     id: str
     name: str
@@ -70,14 +122,14 @@ class Site:
     domains: tuple[str, ...]
     base_url: str | None
     article_patterns: tuple[str, ...]
-    discovery: Discovery = field(default_factory=Discovery)
-    selectors: Selectors = field(default_factory=Selectors)
-    politeness: Politeness = field(default_factory=Politeness)
-    date_formats: tuple[str, ...] = ()  # hints for humans and tests, e.g. "dd/mm/yyyy - HH:MM"
-    dateline: tuple[str, ...] = ()  # body prefixes such as "TTH -", "(HBĐT) -"
-    charset: str | None = None
-    checked: bool = False  # a saved page confirms the selectors and patterns
-    mirror_of: str | None = None  # the real site this entry is an offline copy of
+    discovery: Discovery
+    selectors: Selectors
+    politeness: Politeness
+    date_formats: tuple[str, ...]  # hints for humans and tests, e.g. "dd/mm/yyyy - HH:MM"
+    dateline: tuple[str, ...]  # body prefixes such as "TTH -", "(HBĐT) -"
+    charset: str | None
+    checked: bool  # a saved page confirms the selectors and patterns
+    mirror_of: str | None  # the real site this entry is an offline copy of
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_compiled", tuple(re.compile(p) for p in self.article_patterns))
@@ -108,87 +160,28 @@ class Site:
         }
 
 
-_SITE_KEYS = {"name", "province", "domains", "base_url", "article_patterns", "discovery", "selectors",
-              "politeness", "date_formats", "dateline", "charset", "checked", "mirror_of"}
-_REQUIRED = ("name", "article_patterns")
-
-
-def _strings(site_id: str, key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SiteConfigError(f"site {site_id}: {key} must be a string or a list of strings")
-    return tuple(value)
-
-
-def _section(site_id: str, name: str, raw: Any, cls: type, lists: set[str]) -> Any:
-    if raw is None:
-        return cls()
-    if not isinstance(raw, dict):
-        raise SiteConfigError(f"site {site_id}: {name} must be a table")
-    known = set(cls.__dataclass_fields__)
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in known:
-            raise SiteConfigError(f"site {site_id}: unknown key {name}.{key}")
-        if key in lists:
-            value = _strings(site_id, f"{name}.{key}", value)
-        else:
-            default = cls.__dataclass_fields__[key].default
-            expected = type(default) if default is not None else str
-            if expected is float and isinstance(value, int):
-                value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool) is not (expected is bool):
-                raise SiteConfigError(f"site {site_id}: {name}.{key} must be {expected.__name__}")
-        values[key] = value
-    return cls(**values)
-
-
-def parse_site(site_id: str, raw: dict[str, Any]) -> Site:
-    """Validate one registry entry."""
+def parse_site(site_id: str, raw: dict[str, Any], where: str = "sites.toml") -> Site:
+    """Validate one registry entry against `SITE` and its sub-tables; errors name `where` and the key."""
+    name = f"sites.{site_id}"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", site_id):
-        raise SiteConfigError(f"site {site_id}: id must be lower-case letters, digits and dashes")
-    if not isinstance(raw, dict):
-        raise SiteConfigError(f"site {site_id}: entry must be a table")
-    for key in raw:
-        if key not in _SITE_KEYS:
-            raise SiteConfigError(f"site {site_id}: unknown key {key}")
-    for key in _REQUIRED:
-        if not raw.get(key):
-            raise SiteConfigError(f"site {site_id}: missing required key {key}")
-    if "domains" not in raw:
-        raise SiteConfigError(f"site {site_id}: missing required key domains")
-    for key in ("name", "province", "base_url", "charset", "mirror_of"):
-        if key in raw and not isinstance(raw[key], str):
-            raise SiteConfigError(f"site {site_id}: {key} must be a string")
-    if "checked" in raw and not isinstance(raw["checked"], bool):
-        raise SiteConfigError(f"site {site_id}: checked must be true or false")
-    patterns = _strings(site_id, "article_patterns", raw["article_patterns"])
-    discovery = _section(site_id, "discovery", raw.get("discovery"), Discovery,
-                         {"sitemaps", "feeds", "listings", "listing_patterns"})
-    if discovery.search is not None:
+        raise SiteConfigError(f"{where}: {name}: id must be lower-case letters, digits and dashes")
+    values = validate(raw, SITE, where=where, name=name, error=SiteConfigError)
+    for key in ("name", "article_patterns"):
+        if not values[key]:
+            raise SiteConfigError(f"{where}: {name}.{key}: must not be empty")
+    parts = {key: _frozen(validate(values[key], schema, where=where, name=f"{name}.{key}", error=SiteConfigError))
+             for key, schema in (("discovery", DISCOVERY), ("selectors", SELECTORS), ("politeness", POLITENESS))}
+    search = parts["discovery"]["search"]
+    if search is not None:
         try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(discovery.search) if f is not None}
+            fields = {f for _, f, _, _ in string.Formatter().parse(search) if f is not None}
         except ValueError as exc:
-            raise SiteConfigError(f"site {site_id}: discovery.search: bad template: {exc}") from exc
+            raise SiteConfigError(f"{where}: {name}.discovery.search: bad template: {exc}") from exc
         if fields != {"query"}:
-            raise SiteConfigError(f"site {site_id}: discovery.search must contain {{query}} and no other field")
-    for key, group in (("article_patterns", patterns), ("discovery.listing_patterns", discovery.listing_patterns)):
-        for pattern in group:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise SiteConfigError(f"site {site_id}: {key}: bad regex {pattern!r}: {exc}") from exc
-    return Site(
-        id=site_id, name=raw["name"], province=raw.get("province"),
-        domains=_strings(site_id, "domains", raw.get("domains", [])), base_url=raw.get("base_url"),
-        article_patterns=patterns, discovery=discovery,
-        selectors=_section(site_id, "selectors", raw.get("selectors"), Selectors, {"drop"}),
-        politeness=_section(site_id, "politeness", raw.get("politeness"), Politeness, set()),
-        date_formats=_strings(site_id, "date_formats", raw.get("date_formats", [])),
-        dateline=_strings(site_id, "dateline", raw.get("dateline", [])),
-        charset=raw.get("charset"), checked=bool(raw.get("checked", False)), mirror_of=raw.get("mirror_of"),
-    )
+            raise SiteConfigError(f"{where}: {name}.discovery.search: must contain {{query}} and no other field")
+    return Site(id=site_id, **_frozen({k: v for k, v in values.items() if k not in parts}),
+                discovery=Discovery(**parts["discovery"]), selectors=Selectors(**parts["selectors"]),
+                politeness=Politeness(**parts["politeness"]))
 
 
 def load_sites(path: Path | str | None = None) -> dict[str, Site]:
@@ -198,7 +191,7 @@ def load_sites(path: Path | str | None = None) -> dict[str, Site]:
     sites = data.get("sites")
     if not isinstance(sites, dict) or not sites:
         raise SiteConfigError(f"{path}: no [sites.<id>] tables")
-    return {site_id: parse_site(site_id, raw) for site_id, raw in sites.items()}
+    return {site_id: parse_site(site_id, raw, path.name) for site_id, raw in sites.items()}
 
 
 def site_for_url(url: str, sites: dict[str, Site]) -> Site | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from crawler.runs import RunCounts, RunRecord
 
 #: Counters every site has, in summary order.
 # not_article: pages fetched as articles that were not one; section_pages: those of them refused as
@@ -83,12 +83,16 @@ class CrawlStats:
                 f"({t['section_pages']} section pages), {failed}"
                 + (f"; {self.republications} republications" if self.republications else ""))
 
+    def record(self) -> RunRecord:
+        """This crawl as the typed run record the archive stores (crawler.runs)."""
+        return RunRecord(kind="crawl", status=self.status, id=self.run_id, counts=RunCounts.from_dict(self.totals),
+                         sites=self.per_site, extra={"elapsed": round(self.elapsed, 3),
+                                                     "republications": self.republications,
+                                                     "republish": dict(self.republish)})
+
     def as_dict(self) -> dict[str, Any]:
         # pid and host of the crawling process: a running run of a live process is not stale (Archive.close_stale_runs)
-        return {"run_id": self.run_id, "pid": os.getpid(), "host": socket.gethostname(), "status": self.status,
-                "elapsed": round(self.elapsed, 3),
-                "republications": self.republications,
-                "republish": dict(self.republish), "totals": self.totals, "sites": self.per_site}
+        return self.record().to_stats()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CrawlStats:

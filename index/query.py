@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from index import docrefs
 from index.analysis import exact_terms, fold, normalize
+from index.facetdefs import prefixes
 
 MAX_CHARS = 1000
 MAX_LEAVES = 24
@@ -21,10 +22,7 @@ MAX_DEPTH = 8  # nested brackets and NOTs: deeper ones are dropped (the parser r
 
 TEXT_PREFIX = {"tieu_de": "title", "tieude": "title", "title": "title",
                "noi_dung": "body", "body": "body"}
-FACET_PREFIX = {"tinh": "province", "province": "province", "tinh_moi": "province_2025",
-                "province_2025": "province_2025", "mo_hinh": "model", "model": "model",
-                "chu_de": "theme", "theme": "theme", "van_ban": "document", "document": "document",
-                "nguon": "source", "source": "source", "nam": "year", "year": "year"}
+FACET_PREFIX = prefixes()  # tinh:, mo_hinh:, nam:, … (index.facetdefs)
 DATE_PREFIX = {"ngay", "date", "published"}
 OPERATORS = {"AND": "AND", "VÀ": "AND", "&&": "AND", "OR": "OR", "HOẶC": "OR", "||": "OR",
              "NOT": "NOT", "KHÔNG": "NOT"}

@@ -10,11 +10,11 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from crawler.article import Article
 from index import docrefs
 from index.analysis import SEP, exact_analyzer, folded_analyzer, pairs_analyzer, values_analyzer, words_analyzer
-from nlp.model_grammar import IMPLEMENTED
+from index.facetdefs import FACET_DEFS
 from nlp.relevance import relevance
 
-#: Facet fields: one indexed, stored field per facet, values joined with SEP.
-FACET_FIELDS = ("province", "province_2025", "model", "model_done", "theme", "document", "year", "source", "month")
+#: Facet fields: one indexed, stored field per facet (`index.facetdefs.FACET_DEFS`), values joined with SEP.
+FACET_FIELDS = tuple(f.name for f in FACET_DEFS)
 #: How much of a body is kept for snippets; longer bodies are still indexed whole.
 STORED_BODY_CHARS = 20_000
 #: Bumped when documents change shape: an index of another version is rebuilt by `sync_index`
@@ -59,7 +59,6 @@ def article_to_doc(article: Article) -> dict[str, Any]:
     """The index document for an article; unprocessed articles use their source's province and have
     their topic relevance computed here from the text (the NLP stage stores it for processed ones)."""
     enr = article.enrichment
-    province = (enr.province if enr else None) or article.source_province or ""
     documents = tuple(d.name for d in enr.documents) if enr else ()
     published = article.published or ""
     body = article.body
@@ -79,15 +78,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "group": article.republication_of or article.id,
         "published": published,
         "relevance": float(enr.relevance) if enr else float(relevance(article.title, body)),
-        "province": _join([province]),
-        "province_2025": _join([enr.province_2025 if enr else None]),
-        "model": _join(m.name for m in enr.models) if enr else "",
-        "model_done": _join(m.name for m in enr.models if m.kind == IMPLEMENTED) if enr else "",
-        "theme": _join(enr.themes) if enr else "",
-        "document": _join(documents),
-        "year": published[:4] if published[:4].isdigit() else "",
-        "month": published[:7] if len(published) >= 7 and published[:4].isdigit() else "",
-        "source": _join([article.source]),
+        **{f.name: _join(f.values(article)) for f in FACET_DEFS},
     }
 
 

@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 
 from index import layout
 from index.analysis import fold_word
+from index.facetdefs import hidden
 from index.facets import UNKNOWN, facet_values
 from index.matching import Evaluator
 from index.query import Parsed, Text, parse
@@ -30,7 +31,7 @@ from index.view import View
 from nlp.collation import vi_sorted
 
 #: Facets a query may filter on or count: the UI's list, the timeline's months and the carried-out models.
-KNOWN_FACETS = (*FACETS, "month", "model_done")
+KNOWN_FACETS = (*FACETS, *hidden())  # index.facetdefs
 
 
 class IndexMissing(FileNotFoundError):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Facet names, in the order the UI shows them. Values are stored per article by the index.
-FACETS = ("province", "province_2025", "model", "theme", "document", "year", "source")
+from index.facetdefs import shown
+
+#: Facet names, in the order the UI shows them (declared in `index.facetdefs`). Values are stored per
+#: article by the index.
+FACETS = shown()
 
 SORTS = ("relevance", "newest", "oldest")
 #: "topic": only articles about Chỉ thị 05 (topic relevance ≥ nlp.relevance.TOPIC_THRESHOLD); "all": every article.

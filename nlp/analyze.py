@@ -52,24 +52,12 @@ def _check_vietnamese(path: Path, text: str) -> None:
 
 def _from_html(path: Path, html: str) -> tuple[str | None, str | None, str, str | None]:
     """(title, published, body, source province) of an HTML page."""
-    try:
-        from crawler.extract import extract_html  # type: ignore[import-not-found]
-    except ImportError:
-        extract_html = None
-    if extract_html is not None:
-        article = extract_html(html, path.resolve().as_uri())
-        if article is None:
-            raise AnalyzeError(f"{path}: no article found in the HTML")
-        return article.title, article.published, article.body, article.source_province
-    import trafilatura
+    from crawler.extract import extract_html  # the crawler's extractor (lxml, trafilatura): loaded when needed
 
-    body = trafilatura.extract(html, include_comments=False, include_tables=False)
-    if not body:
+    article = extract_html(html, path.resolve().as_uri())
+    if article is None:
         raise AnalyzeError(f"{path}: no article found in the HTML")
-    meta = trafilatura.extract_metadata(html)
-    title = meta.title if meta else None
-    published = meta.date if meta and meta.date else None
-    return title, published, body, None
+    return article.title, article.published, article.body, article.source_province
 
 
 def analyze_text(text: str, *, name: str = "<text>", html: bool = False) -> dict[str, Any]:

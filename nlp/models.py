@@ -67,7 +67,7 @@ def _lexicon() -> _Lexicon:
     for i, entry in enumerate(require(data, "known", list, where)):
         name = require(entry, "name", str, f"{where}: known[{i}]")
         aliases = tuple(normalize(a) for a in require(entry, "aliases", list, f"{where}: known[{i}] {name!r}"))
-        match = bool(entry.get("match", True))
+        match = bool(entry["match"])  # default in nlp._data.KNOWN
         known.append((normalize(name), aliases, match))
         for a in (name, *aliases):
             alias_to_name[_bare_key(a)] = normalize(name)

@@ -39,7 +39,7 @@ def _lexicon() -> _Lexicon:
             if not isinstance(weight, (int, float)) or weight <= 0:
                 raise DataError(f"{where}: themes.{theme!r}.{term!r}: weight must be a positive number")
             index.setdefault(fold(term), []).append((theme, float(weight)))
-    relative = float(data.get("relative", 0.0))
+    relative = float(data["relative"])  # default in nlp._data.THEMES
     alternation = "|".join(re.escape(t) for t in sorted(index, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
     return _Lexicon(threshold, relative, tuple(themes), {k: tuple(v) for k, v in index.items()}, pattern)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError, utcnow
+from crawler.runs import RunRecord, begin_run, finish_run, read_runs, save_run
 from pipeline.child import StepResult
 from pipeline.locks import pid_alive
 from pipeline.run import PipelineReport, run_pipeline
@@ -92,13 +93,12 @@ def recover_crashed_runs(archive: Archive) -> list[int]:
 
     host = socket.gethostname()
     crashed = []
-    for run in archive.runs(limit=50, kind=RUN_KIND):
-        stats = run["stats"]
-        if run["status"] != "running" or stats.get("host") != host or pid_alive(int(stats.get("pid") or 0)):
+    for run in read_runs(archive, limit=50, kind=RUN_KIND):
+        if run.status != "running" or run.host != host or pid_alive(run.pid):
             continue
-        stats.setdefault("errors", []).append("the scheduler process died during this cycle")
-        archive.finish_run(run["id"], "crashed", stats)
-        crashed.append(run["id"])
+        run.errors.append("the scheduler process died during this cycle")
+        finish_run(archive, run, "crashed")
+        crashed.append(int(run.id or 0))
     return crashed
 
 
@@ -142,7 +142,8 @@ class Scheduler:
     # -- one cycle -------------------------------------------------------------------------------
 
     def run_cycle(self, sites: list[str] | None = None, *, force: bool = False, job: str = "all") -> dict[str, Any]:
-        """Crawl the due sites among `sites` (all with `force`), then process and index. Returns the record."""
+        """Crawl the due sites among `sites` (all with `force`), then process and index. Returns the cycle's
+        `RunRecord` in its stored form (`to_stats()`, plus `run_id` when it was recorded)."""
         sites = self.sites if sites is None else sites
         try:
             check_data_dir(self.data_dir, int(self.config.schedule["min_free_mb"]))
@@ -154,8 +155,6 @@ class Scheduler:
             return self._cycle(archive, sites, force, job)
 
     def _cycle(self, archive: Archive, sites: list[str], force: bool, job: str) -> dict[str, Any]:
-        import socket
-
         for run_id in recover_crashed_runs(archive):
             log.warning("cycle #%s was interrupted by a crash of its scheduler; marked crashed", run_id)
         save_thresholds(archive, self.config, self.sites)
@@ -164,14 +163,12 @@ class Scheduler:
         slack = self.slack(job)
         due = [s for s in sites if force or is_due(load_state(archive, s), at, slack)]
         pending = archive.get_meta(PENDING_KEY)
-        record: dict[str, Any] = {"pid": os.getpid(), "host": socket.gethostname(), "job": job, "sites": {},
-                                  "steps": {}, "errors": [], "totals": {"new": 0, "updated": 0, "failed": 0}}
+        record = RunRecord(kind=RUN_KIND, job=job)
         if not due and not pending:
             log.info("job %s: no site due", job)
-            record["status"] = "idle"
-            return record
-        run_id = archive.start_run(RUN_KIND)
-        archive.update_run_stats(run_id, record)
+            record.status = "idle"
+            return record.to_stats()
+        run_id = begin_run(archive, record).id
         log.info("cycle #%s (job %s): crawling %s", run_id, job, ", ".join(due) or "nothing")
         steps = [s for s in ("process", "index") if self.config.schedule[s]]
         token: list[str] = []
@@ -187,43 +184,42 @@ class Scheduler:
                               lock_wait=float(self.config.schedule["lock_wait"]),
                               around_crawl=lambda site, crawl: self._crawl_site(site, crawl, at, slack, force),
                               downstream_if=after_crawls, redis=self.redis)
-        record["steps"].update(report.steps)
-        record["errors"] += [f"{step}: {info['error']}" for step, info in report.steps.items()
-                             if info["status"] == "failed"]
+        record.steps.update(report.steps)
+        record.errors += [f"{step}: {info['error']}" for step, info in report.steps.items()
+                          if info["status"] == "failed"]
         if token and all(report.steps.get(s, {}).get("status") == "ok" for s in steps):
             # Clear the flag only if no crawl stored anything since we read it (another job may have).
             archive.db.execute("DELETE FROM meta WHERE key = ? AND value = ?", (PENDING_KEY, token[0]))
-        if not any(i.get("status") in DID_WORK for i in [*record["sites"].values(), *record["steps"].values()]):
+        if not any(i.get("status") in DID_WORK for i in [*record.sites.values(), *record.steps.values()]):
             # Every due site was taken by another scheduler (or crawled since): nothing to record.
             archive.db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
             log.info("cycle #%s (job %s): nothing done, not recorded", run_id, job)
-            return {**record, "status": "idle"}
+            record.status = "idle"
+            return record.to_stats()
         status = self._status(record)
-        record["status"] = status
-        archive.finish_run(run_id, status, record)
-        log.info("cycle #%s %s: %s new, %s updated, %s failed", run_id, status, record["totals"]["new"],
-                 record["totals"]["updated"], record["totals"]["failed"])
-        return {**record, "run_id": run_id}
+        finish_run(archive, record, status)
+        log.info("cycle #%s %s: %s new, %s updated, %s failed", run_id, status, record.counts.new,
+                 record.counts.updated, record.counts.failed)
+        return {**record.to_stats(), "run_id": run_id}
 
-    def _status(self, record: dict[str, Any]) -> str:
+    def _status(self, record: RunRecord) -> str:
         if self.stop.is_set():
             return "interrupted"
-        states = [s["status"] for s in record["sites"].values()] + [s["status"] for s in record["steps"].values()]
+        states = [s["status"] for s in record.sites.values()] + [s["status"] for s in record.steps.values()]
         if any(s == "failed" for s in states):
             return "failed" if all(s in ("failed", "skipped") for s in states) else "partial"
         return "ok"
 
-    def _record_crawls(self, archive: Archive, run_id: int, record: dict[str, Any],
-                       report: PipelineReport) -> None:
+    def _record_crawls(self, archive: Archive, run_id: int, record: RunRecord, report: PipelineReport) -> None:
         for site, info in report.sites.items():
-            record["sites"][site] = info
+            record.sites[site] = info
             if info["status"] == "failed":
-                record["totals"]["failed"] += 1
-                record["errors"].append(f"{site}: {info['error']}")
-            record["totals"]["new"] += int(info.get("new", 0))
-            record["totals"]["updated"] += int(info.get("updated", 0))
-        archive.update_run_stats(run_id, record)
-        if record["totals"]["new"] or record["totals"]["updated"]:
+                record.counts.failed += 1
+                record.errors.append(f"{site}: {info['error']}")
+            record.counts.new += int(info.get("new", 0))
+            record.counts.updated += int(info.get("updated", 0))
+        save_run(archive, record)
+        if record.counts.new or record.counts.updated:
             archive.set_meta(PENDING_KEY, f"{utcnow()} {os.getpid()} {run_id}")
 
     def _crawl_site(self, site: str, crawl: Callable[[bool], StepResult], at: datetime, slack: float,

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.archive import Archive
+from crawler.runs import read_runs
 from pipeline.schedule_config import ScheduleConfig
 
 META_PREFIX = "schedule.site."
@@ -156,8 +157,8 @@ def schedule_status(archive: Archive, data_dir: Any, limit: int = 10, config: Sc
     """What the scheduler knows, for `ct05 status --json`, the admin page and /healthz.
 
     {"sites": {id: state + "running" (the lock holder, or None), "last_new_article", "silent_after",
-     "silent", "failing"}, "cycles": the last `limit` cycles, "pending": whether stored articles still
-     wait for process/index, "silent": [ids], "failing": [ids]}.
+     "silent", "failing"}, "cycles": the last `limit` cycles (`crawler.runs.RunRecord`s, newest first),
+     "pending": whether stored articles still wait for process/index, "silent": [ids], "failing": [ids]}.
     """
     from pipeline.locks import holder
     from pipeline.schedule_health import site_health
@@ -169,7 +170,7 @@ def schedule_status(archive: Archive, data_dir: Any, limit: int = 10, config: Sc
     for site_id, state in sorted(all_states(archive).items()):
         sites[site_id] = {**state.as_dict(), "running": holder(data_dir, f"site-{site_id}", redis=redis),
                           **health.get(site_id, {})}
-    return {"sites": sites, "cycles": archive.runs(limit, kind="schedule"),
+    return {"sites": sites, "cycles": read_runs(archive, limit, kind="schedule"),
             "pending": bool(archive.get_meta("schedule.pending")),
             "silent": [s for s, h in sorted(health.items()) if h["silent"]],
             "failing": [s for s, h in sorted(health.items()) if h["failing"]]}

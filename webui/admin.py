@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, rend
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
+from crawler.runs import RunRecord, read_runs
 from webui.authstore import AuthStore
 from webui.resources import data_dir, get_archive
 
@@ -132,13 +133,11 @@ COUNTER_LABELS = {"pages": "trang", "articles": "bài", "new": "mới", "updated
                   "unchanged": "không đổi", "skipped": "bỏ qua", "failed": "lỗi"}
 
 
-def site_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
+def site_rows(run: RunRecord) -> list[dict[str, Any]]:
     """Per-site figures of one run (crawler.stats.SiteStats.as_dict, or the scheduler's records)."""
-    stats = run.get("stats") or {}
-    sites = stats.get("sites") or {}
     rows = []
-    if isinstance(sites, dict):
-        for site, values in sorted(sites.items()):
+    if run.sites:
+        for site, values in sorted(run.sites.items()):
             values = values if isinstance(values, dict) else {}
             errors = values.get("failed") or values.get("errors") or 0
             reasons = values.get("failed_by_reason") or {}
@@ -168,14 +167,11 @@ def _mark(values: dict[str, Any]) -> str | None:
     return None
 
 
-def run_mark(run: dict[str, Any]) -> str | None:
+def run_mark(run: RunRecord) -> str | None:
     """The mark of a whole run: failed, or (a crawl) finished with no page fetched at all."""
-    if run.get("status") in FAILED:
+    if run.status in FAILED:
         return "failed"
-    stats = run.get("stats") or {}
-    totals = stats.get("totals") if isinstance(stats, dict) else None
-    if run.get("kind") == "crawl" and run.get("status") == "finished" and isinstance(totals, dict) \
-            and totals.get("pages") == 0:
+    if run.status == "finished" and run.pages_fetched == 0:
         return "empty"
     return None
 
@@ -196,10 +192,9 @@ def scheduler_sites() -> dict[str, Any]:
 @login_required
 def dashboard() -> str:
     archive = get_archive()
-    runs = archive.runs(30)
-    for run in runs:
-        run["sites"] = site_rows(run)
-        run["mark"] = run_mark(run)
+    runs = [{"id": run.id, "kind": run.kind, "started": run.started, "ended": run.ended, "status": run.status,
+             "sites": site_rows(run), "mark": run_mark(run), "stats": run.to_stats()}
+            for run in read_runs(archive, 30)]
     running = _crawl_running()
     return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
                            schedule=scheduler_sites(), marks=MARKS,

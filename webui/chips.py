@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.facetdefs import chip_labels
 from index.types import SearchQuery, SearchResult
 from nlp.gazetteer import lookup, provinces
 from webui.helpers import search_url, toggle_url
 from webui.params import query_args
 
 #: Facets a chip can name, with their label in "Lọc theo …".
-CHIP_LABELS = {
-    "province": "tỉnh, thành",
-    "province_2025": "tỉnh, thành mới (từ 7/2025)",
-    "year": "năm",
-    "model": "mô hình",
-}
+CHIP_LABELS = chip_labels()  # declared with each facet in index.facetdefs
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,10 @@ def probe(data: Path, now: datetime | None = None, location: str | None = None) 
         archive_facts["error"] = f"{type(exc).__name__}: {exc}"
         status = {"cycles": []}
     if status["cycles"]:
-        cycle = status["cycles"][0]
-        age = _age(cycle["ended"] or cycle["started"], now)
-        scheduler["last_cycle"] = {"id": cycle["id"], "status": cycle["status"], "started": cycle["started"],
-                                   "ended": cycle["ended"], "age_seconds": age}
+        cycle = status["cycles"][0]  # a crawler.runs.RunRecord
+        age = _age(cycle.ended or cycle.started, now)
+        scheduler["last_cycle"] = {"id": cycle.id, "status": cycle.status, "started": cycle.started,
+                                   "ended": cycle.ended, "age_seconds": age}
     index = index_facts(data / "index")
     index["age_seconds"] = _age(index.get("updated"), now)
     if archive_facts["ok"] and index["ok"] and index.get("seq") is not None:

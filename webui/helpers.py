@@ -12,16 +12,9 @@ from urllib.parse import urlencode
 from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
-FACET_LABELS = {
-    "province": "Tỉnh, thành (trước 7/2025)",
-    "province_2025": "Tỉnh, thành (từ 7/2025)",
-    "model": "Mô hình điển hình",
-    "theme": "Chủ đề",
-    "document": "Văn bản",
-    "year": "Năm",
-    "source": "Nguồn",
-    "month": "Tháng",
-}
+from index.facetdefs import labels as facet_labels
+
+FACET_LABELS = facet_labels()  # declared with each facet in index.facetdefs
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 DATE_SOURCE_LABELS = {
     "metadata": "thẻ metadata của trang",

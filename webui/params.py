@@ -9,12 +9,13 @@ from datetime import date
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from index.facetdefs import url_filters
 from index.facets import UNKNOWN
 from index.types import FACETS, SCOPES, SORTS, SearchQuery
 
 #: Parameters every search-like page accepts (the search page, the API, exports, feeds, phrases).
 #: Filters a URL may set: the sidebar's facets and the models an article says were carried out.
-FILTERS = (*FACETS, "model_done")
+FILTERS = url_filters()  # index.facetdefs
 SEARCH_PARAMS = frozenset({"q", "page", "per_page", "sort", "date_from", "date_to", "collapse", "scope", *FILTERS})
 #: The default scope: only articles about Chỉ thị 05 (`scope=all` shows every archived article).
 DEFAULT_SCOPE = "topic"

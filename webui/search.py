@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 
+from index.facetdefs import FACET_DEFS
 from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from webui import chips
 from webui.charts import fill_months, grouped_chart, month_chart
@@ -87,5 +88,5 @@ def search() -> str:
 
 @bp.get("/help")
 def help_page() -> str:
-    """The search syntax, in Vietnamese, with examples."""
-    return render_template("help.html", title="Cú pháp tìm kiếm")
+    """The search syntax, in Vietnamese, with examples; the filter prefixes come from index.facetdefs."""
+    return render_template("help.html", title="Cú pháp tìm kiếm", prefixed=[f for f in FACET_DEFS if f.prefixes])

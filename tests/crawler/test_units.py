@@ -58,17 +58,20 @@ def test_registry_has_mirror_and_real_entries() -> None:
 
 
 @pytest.mark.parametrize(("entry", "message"), [
-    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\ncolour = "red"', "site bad: unknown key colour"),
-    ('domains = ["x.vn"]\narticle_patterns = ["a"]', "site bad: missing required key name"),
-    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["("]', "site bad: article_patterns: bad regex"),
+    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\ncolour = "red"',
+     "sites.toml: sites.bad.colour: unknown key"),
+    ('domains = ["x.vn"]\narticle_patterns = ["a"]', "sites.toml: sites.bad.name: missing required key"),
+    ('name = "X"\narticle_patterns = ["a"]', "sites.toml: sites.bad.domains: missing required key"),
+    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["("]', "sites.toml: sites.bad.article_patterns: bad regex"),
+    ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = []', "sites.toml: sites.bad.article_patterns: must not be"),
     ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.politeness]\ndelay = "slow"',
-     "site bad: politeness.delay must be float"),
+     "sites.toml: sites.bad.politeness.delay: must be a non-negative number"),
     ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.selectors]\nbodyy = "x"',
-     "site bad: unknown key selectors.bodyy"),
+     "sites.toml: sites.bad.selectors.bodyy: unknown key"),
     ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.discovery]\nsearch = "tim?q={q}"',
-     "site bad: discovery.search must contain {query}"),
+     "sites.toml: sites.bad.discovery.search: must contain {query}"),
     ('name = "X"\ndomains = ["x.vn"]\narticle_patterns = ["a"]\n[sites.bad.discovery]\nsearch = "tim?q={query"',
-     "site bad: discovery.search: bad template"),
+     "sites.toml: sites.bad.discovery.search: bad template"),
 ])
 def test_bad_registry_entry_names_site_and_key(tmp_path: Path, entry: str, message: str) -> None:
     path = tmp_path / "sites.toml"

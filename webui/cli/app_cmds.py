@@ -74,6 +74,7 @@ def serve(data_dir: Path | None, host: str, port: int, workers: int, concurrency
 def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     """Show what the archive and index hold and the last runs."""
     from crawler.archive import archive_exists
+    from crawler.runs import read_runs
     from index.store import IndexMissing, SearchIndex
     from nlp.enrich import NLP_VERSION
     from pipeline.schedule_state import schedule_status
@@ -85,7 +86,7 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
             "articles": archive.count(),
             "by_source": archive.counts_by_source(),
             "unprocessed": archive.count_unprocessed(NLP_VERSION),
-            "runs": archive.runs(limit),
+            "runs": read_runs(archive, limit),
             "schedule": schedule_status(archive, resolve_data_dir(data_dir), limit),
         }
     try:
@@ -112,8 +113,9 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
                             f"{silent}{running}"))
     click.echo("last runs:")
     for run in info["runs"]:  # type: ignore[attr-defined]
-        click.echo(term(f"  #{run['id']} {run['kind']:8} {run['started']} → {run['ended'] or '…'} {run['status']}"
-                        f" {json.dumps(run['stats'].get('totals', {}), ensure_ascii=False)}"))
+        totals = run.to_stats()["totals"]  # a crawler.runs.RunRecord
+        click.echo(term(f"  #{run.id} {run.kind:8} {run.started} → {run.ended or '…'} {run.status}"
+                        f" {json.dumps(totals, ensure_ascii=False)}"))
 
 
 def archive_sources(info: dict[str, object]) -> dict[str, int]:

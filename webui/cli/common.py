@@ -80,10 +80,18 @@ def term(value: object) -> str:
 _UNPRINTABLE_IN_JSON = re.compile(r"[^\S\n ]|[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
+def _plain(value: object) -> object:
+    """JSON for a record type (crawler.runs.RunRecord): its `as_dict()`."""
+    as_dict = getattr(value, "as_dict", None)
+    if callable(as_dict):
+        return as_dict()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def term_json(data: object) -> str:
     """Indented JSON (UTF-8 letters kept) with every character a terminal would act on as a \\u escape:
     json.dumps escapes C0 controls but not DEL, C1 (\\x9b is a terminal's CSI) or bidi controls."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
     return _UNPRINTABLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -47,6 +47,7 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
                    "topic: only articles about Chỉ thị 05, the web UI's default.")
 def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: bool, scope: str) -> None:
     """Search the index, e.g. `ct05 search "chỉ thị 05"` (`--scope topic`: only the Chỉ thị 05 stories)."""
+    from index.facetdefs import by_name
     from index.store import IndexMissing, SearchIndex
     from index.types import QueryError, SearchQuery
 
@@ -69,7 +70,7 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
         click.echo(f"Có phải bạn muốn tìm: {term(result.suggestion)}")
     click.echo(f"{result.total} kết quả")
     for chip in result.chips:  # the filter as query syntax: the CLI has no filter options
-        prefix = {"province": "tinh", "province_2025": "tinh_moi", "model": "mo_hinh"}.get(chip.facet, "nam")
+        prefix = by_name(chip.facet).prefixes[0]  # the Vietnamese prefix (index.facetdefs)
         syntax = f'{chip.query} {prefix}:"{chip.value}"'.strip()
         click.echo(f"Gợi ý lọc theo {chip.value}: {syntax}")
     for hit in result.hits:

@@ -60,11 +60,10 @@ def _print_status(info: dict[str, object]) -> None:
     click.echo("pending process/index: " + ("yes" if info["pending"] else "no"))
     cycles = info["cycles"]
     assert isinstance(cycles, list)
-    for run in cycles:
-        totals = run["stats"].get("totals", {})
-        click.echo(f"  #{run['id']} {run['started']} → {run['ended'] or '…'} {run['status']:11} "
-                   f"{totals.get('new', 0)} new, {totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed")
-        for error in run["stats"].get("errors", [])[:5]:
+    for run in cycles:  # crawler.runs.RunRecord
+        click.echo(f"  #{run.id} {run.started} → {run.ended or '…'} {run.status:11} "
+                   f"{run.counts.new} new, {run.counts.updated} updated, {run.counts.failed} failed")
+        for error in run.errors[:5]:
             click.echo(f"      {term(error)}")
 
 
