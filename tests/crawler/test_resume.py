@@ -85,3 +85,36 @@ def test_repair_drops_the_queues_of_a_killed_crawl(tmp_path: Path) -> None:
     assert repair_job_dir(tmp_path)
     assert not queues.exists() and (tmp_path / "requests.seen").exists()
     assert not repair_job_dir(tmp_path)  # nothing left to drop
+
+
+@pytest.mark.crawl
+def test_resume_after_a_graceful_stop_reads_the_held_queues(manifest: dict[str, Any], tmp_path: Path) -> None:
+    """SIGINT: Scrapy closes the spider, the queues write their held requests to the JOBDIR
+    (crawler/queues.py), and the resumed crawl takes them from there: every article once."""
+    import json
+
+    data = tmp_path / "data"
+    with MirrorServer(handler=SlowHandler) as mirror:
+        args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
+                "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
+        cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
+                            progress=False, stats_file=None)
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while stored_count(data) == 0 and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGINT)
+        child.wait(timeout=60)
+        before = stored_count(data)
+        assert 0 < before < len(manifest["articles"]), "the crawl should stop half-way"
+        jobdir = next((data / "jobs").iterdir())
+        active = json.loads((jobdir / "requests.queue" / "active.json").read_text())
+        assert active and all(active.values()), "the stopped crawl wrote its waiting requests"
+        queued = [p for p in (jobdir / "requests.queue").rglob("*") if p.is_file() and p.name != "active.json"]
+        assert queued and all(p.stat().st_size > 4 for p in queued), "held requests are on disk, not lost"
+
+        stats = crawl_in_subprocess(data_dir=data, resume=True, progress=False, **args)
+    assert stats.status == "finished"
+    with Archive.open(data) as archive:
+        urls = [a.url for a in archive.iter_articles()]
+    assert len(urls) == len(set(urls)) == len(manifest["articles"])
