@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,24 @@ def test_repair_drops_the_queues_of_a_killed_crawl(tmp_path: Path) -> None:
     assert not repair_job_dir(tmp_path)  # nothing left to drop
 
 
+class GatedHandler(MirrorHandler):
+    """The mirror, serving the first `FREE` article pages and holding the others until `gate` opens."""
+
+    FREE = 30
+    served = 0
+    lock = threading.Lock()
+    gate = threading.Event()
+
+    def respond(self, head: bool) -> None:
+        if self.path.endswith((".htm", ".html")) and "/trang-" not in self.path and "index" not in self.path:
+            with self.lock:
+                type(self).served += 1
+                held = type(self).served > self.FREE
+            if held:
+                self.gate.wait(60)
+        super().respond(head)
+
+
 @pytest.mark.crawl
 def test_resume_after_a_graceful_stop_reads_the_held_queues(manifest: dict[str, Any], tmp_path: Path) -> None:
     """SIGINT: Scrapy closes the spider, the queues write their held requests to the JOBDIR
@@ -94,16 +113,21 @@ def test_resume_after_a_graceful_stop_reads_the_held_queues(manifest: dict[str, 
     import json
 
     data = tmp_path / "data"
-    with MirrorServer(handler=SlowHandler) as mirror:
+    GatedHandler.served = 0
+    GatedHandler.gate.clear()
+    with MirrorServer(handler=GatedHandler) as mirror:
         args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
                 "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
         cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
                             progress=False, stats_file=None)
         child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while stored_count(data) == 0 and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(child.pid, signal.SIGINT)
+        try:
+            deadline = time.monotonic() + 60
+            while GatedHandler.served <= GatedHandler.FREE and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.kill(child.pid, signal.SIGINT)  # the crawl stops with article requests still queued
+        finally:
+            GatedHandler.gate.set()  # the requests in flight complete
         child.wait(timeout=60)
         before = stored_count(data)
         assert 0 < before < len(manifest["articles"]), "the crawl should stop half-way"
