@@ -20,6 +20,7 @@ from nlp.gazetteer import (
     Province,
     all_provinces,
     all_provinces_2025,
+    commune_names,
     communes,
     datelines,
     districts,
@@ -154,10 +155,11 @@ _DISTRICT_RE = re.compile(
     r"(?<![\w.])(?:huyện|Huyện|quận|Quận|Q\.|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
     r"(\d{1,2}(?!\d)|[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
 )
-# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa" (not the "xã" of "thị xã").
+# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa", "đặc khu Côn Đảo" (since 2025; not the
+# "xã" of "thị xã").
 _COMMUNE_RE = re.compile(
-    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.)\s+"
-    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.|đặc khu|Đặc khu)\s+"
+    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3}(?: \d{1,2}(?!\d))?)"
 )
 # What separates the parts of one address: "xã A, huyện B, tỉnh C", "TP Vinh ( Nghệ An )" — not "và".
 _ADDRESS_GAP = re.compile(r"[\s,(–-]*(?:(?:huyện|quận|thị xã|thành phố|TP\.?|tỉnh|Tỉnh)\s*)?")
@@ -188,13 +190,14 @@ def _district_mentions(text: str) -> list[tuple[int, int, Province, str]]:
     known = districts()
     curated = places()
     out = []
-    named = communes()
+    named, every = communes(), commune_names()
     for m in _COMMUNE_RE.finditer(text):
         words = m.group(1).split()
-        for n in range(len(words), 0, -1):
+        for n in range(len(words), 0, -1):  # the longest run that is a commune; an ambiguous one names none
             name = " ".join(words[:n])
             if name in named:
                 out.append((m.start(1), m.start(1) + len(name), named[name], "commune"))
+            if name in every:
                 break
     for m in _DISTRICT_RE.finditer(text):
         words = m.group(1).split()

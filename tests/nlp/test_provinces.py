@@ -90,3 +90,37 @@ _PROFILES = ("\nBộ đội Biên phòng tỉnh Bình Định nhận đỡ đầ
 ])
 def test_main_from_lead(text: str, want: str | None) -> None:
     assert detect_provinces(text)[0] == want
+
+
+def _found(text: str) -> list[str]:
+    return [e.name for e in detect_provinces(text)[2]]
+
+
+@pytest.mark.parametrize(("text", "want", "want_2025"), [
+    # A 2025 ward or commune (nlp/data/communes_2025.csv) names its province, then and after the merger.
+    ("Sáng 1-7, phường Sài Gòn tổ chức lễ công bố nghị quyết. Người dân phường Sài Gòn phấn khởi.",
+     "Hồ Chí Minh", "Hồ Chí Minh"),
+    ("Chủ tịch UBND xã Nùng Trí Cao cho biết xã Nùng Trí Cao đã hoàn thành việc sắp xếp bộ máy.",
+     "Cao Bằng", "Cao Bằng"),
+    ("Du khách đến đặc khu Côn Đảo tăng mạnh. Đặc khu Côn Đảo chuẩn bị đón khách.", "Bà Rịa - Vũng Tàu",
+     "Hồ Chí Minh"),
+    ("Phường Hà Giang 1 ra mắt trung tâm hành chính công; phường Hà Giang 1 có 12 tổ dân phố.", "Hà Giang",
+     "Tuyên Quang"),
+    ("Công an phường Dĩ An triển khai mô hình Camera an ninh; phường Dĩ An có 30 khu phố.", "Bình Dương",
+     "Hồ Chí Minh"),
+])
+def test_communes_2025(text: str, want: str, want_2025: str) -> None:
+    assert detect_provinces(text)[:2] == (want, want_2025)
+
+
+@pytest.mark.parametrize("text", [
+    # Several 2025 provinces have a "phường Thuận An"; a shorter name inside it ("Thuận") is not read instead.
+    "Người dân phường Thuận An tham gia ngày hội.",
+    # Thanh Hóa had a "phường Ba Đình" before 2025: older text may mean it.
+    "Thi đua ở phường Ba Đình.",
+    # Without the unit word the name is a person ("Nùng Trí Cao") or a common word ("láng giềng").
+    "Ông Nùng Trí Cao là một thủ lĩnh người Tày thế kỷ XI.",
+    "Ông Trần Văn Láng nói về tình làng nghĩa xóm, láng giềng.",
+])
+def test_communes_2025_ambiguous(text: str) -> None:
+    assert _found(text) == []
