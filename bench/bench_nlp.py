@@ -188,6 +188,14 @@ def _word_tokenize_many(texts: list[str], workers: int, chunk: int = 32) -> int:
         return sum(pool.map(_word_tokenize_chunk, chunks))
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children (the pool's workers)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def bench_alternating(articles: list[Article], workers: int, rounds: int) -> tuple[float, float]:
     """Wall-clock articles/s, full enrichment (`enrich_many`, as `ct05 process` runs it) and underthesea
     `word_tokenize` alone, in alternating rounds of the same run; median and worst round, load per round."""
@@ -197,13 +205,16 @@ def bench_alternating(articles: list[Article], workers: int, rounds: int) -> tup
     for r in range(1, rounds + 1):
         for kind in rates:
             before = load()
+            cpu0 = _cpu_seconds()
             t0 = time.perf_counter()
             n = sum(1 for _ in enrich_many(articles, workers=workers)) if kind == "enrich_many" \
                 else _word_tokenize_many(texts, workers)
             elapsed = time.perf_counter() - t0
+            cpu = _cpu_seconds() - cpu0
             assert n == len(articles)
             rates[kind].append(n / elapsed)
-            print(f"  round {r} {kind:13s} {elapsed:6.2f} s = {n / elapsed:6.1f} articles/s "
+            print(f"  round {r} {kind:13s} {elapsed:6.2f} s = {n / elapsed:6.1f} articles/s wall; "
+                  f"{cpu:5.1f} CPU-s (workers + parent) = {n / cpu:5.1f} articles per CPU-second "
                   f"({before} at start, {load()} at end)")
     for kind, v in rates.items():
         print(f"  {kind:13s} median {statistics.median(v):6.1f}/s, worst {min(v):6.1f}/s, "
