@@ -193,7 +193,9 @@ def _district_mentions(text: str) -> list[tuple[int, int, Province, str]]:
     named, every = communes(), commune_names()
     for m in _COMMUNE_RE.finditer(text):
         words = m.group(1).split()
-        for n in range(len(words), 0, -1):  # the longest run that is a commune; an ambiguous one names none
+        # The longest run that is a commune; an ambiguous one names none, and a shorter run is read only when it
+        # has two words or more ("xã Đông Dư" is not "xã Đông").
+        for n in range(len(words), 0 if len(words) == 1 else 1, -1):
             name = " ".join(words[:n])
             if name in named:
                 out.append((m.start(1), m.start(1) + len(name), named[name], "commune"))
