@@ -1,7 +1,10 @@
 """NLP benchmark: enrichment throughput (vs underthesea `ner`), fold speed, relevance precision/recall.
 
-usage: python bench/bench_nlp.py [--corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40] [--before]
-       [--check-segmentation]
+usage: python bench/bench_nlp.py [CORPUS | --corpus ../shared/corpus] [--workers 2] [--runs 3] [--ner-sample 40]
+       [--before] [--check-segmentation] [--rounds 3 [--only-rounds]]
+
+--rounds N: N alternating wall-clock rounds of full enrichment (`enrich_many`) and underthesea `word_tokenize`
+alone over the whole corpus, with the median and worst round and the load average of each.
 
 Needs the shared corpus (hits + negatives); without it, only the five test seeds are used (replicated
 to 1,000 articles) and relevance precision/recall is skipped.
@@ -167,6 +170,61 @@ def bench_side_by_side(articles: list[Article], sample: int) -> float:
     return med["ner"] / med["enrich"]
 
 
+def _word_tokenize_chunk(texts: list[str]) -> int:
+    """underthesea's own `word_tokenize` over TEXTS (normalised as enrichment does); the number of texts."""
+    from underthesea import word_tokenize
+
+    for t in texts:
+        word_tokenize(normalize(t), format="text")
+    return len(texts)
+
+
+def _word_tokenize_many(texts: list[str], workers: int, chunk: int = 32) -> int:
+    """underthesea `word_tokenize` alone, in the same process-pool shape as `enrich_many` (chunks of 32)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_word_tokenize_chunk, chunks))
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children (the pool's workers)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_alternating(articles: list[Article], workers: int, rounds: int) -> tuple[float, float]:
+    """Wall-clock articles/s, full enrichment (`enrich_many`, as `ct05 process` runs it) and underthesea
+    `word_tokenize` alone, in alternating rounds of the same run; median and worst round, load per round."""
+    texts = [f"{a.title}\n\n{a.body}" for a in articles]
+    rates: dict[str, list[float]] = {"enrich_many": [], "word_tokenize": []}
+    print(f"alternating rounds, {len(articles)} articles, {workers} workers, wall clock:")
+    for r in range(1, rounds + 1):
+        for kind in rates:
+            before = load()
+            cpu0 = _cpu_seconds()
+            t0 = time.perf_counter()
+            n = sum(1 for _ in enrich_many(articles, workers=workers)) if kind == "enrich_many" \
+                else _word_tokenize_many(texts, workers)
+            elapsed = time.perf_counter() - t0
+            cpu = _cpu_seconds() - cpu0
+            assert n == len(articles)
+            rates[kind].append(n / elapsed)
+            print(f"  round {r} {kind:13s} {elapsed:6.2f} s = {n / elapsed:6.1f} articles/s wall; "
+                  f"{cpu:5.1f} CPU-s (workers + parent) = {n / cpu:5.1f} articles per CPU-second "
+                  f"({before} at start, {load()} at end)")
+    for kind, v in rates.items():
+        print(f"  {kind:13s} median {statistics.median(v):6.1f}/s, worst {min(v):6.1f}/s, "
+              f"rounds {[round(x, 1) for x in v]}")
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    print(f"  full enrichment / word_tokenize alone: {med['enrich_many'] / med['word_tokenize']:.2f}x; "
+          f"goal ≥ 100 articles/s on 2 cores: {'met' if med['enrich_many'] >= 100 else 'NOT met'}")
+    return med["enrich_many"], min(rates["enrich_many"])
+
+
 def bench_fold(articles: list[Article]) -> None:
     tokens = [t for a in articles[:300] for t in f"{a.title} {a.body}".split()]
     t0 = time.perf_counter()
@@ -178,7 +236,11 @@ def bench_fold(articles: list[Article]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus_path", nargs="?", type=Path, help="the corpus directory (same as --corpus)")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--rounds", type=int, default=0,
+                    help="alternating wall-clock rounds of full enrichment and underthesea word_tokenize alone")
+    ap.add_argument("--only-rounds", action="store_true", help="run the alternating rounds only")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ner-sample", type=int, default=40)
@@ -187,6 +249,13 @@ def main() -> None:
     ap.add_argument("--before", action="store_true",
                     help="also time enrichment with underthesea's word_tokenize (the pre-_crf.py code)")
     args = ap.parse_args()
+    args.corpus = args.corpus_path or args.corpus
+    if args.only_rounds and args.corpus.is_dir():
+        docs = load_corpus(args.corpus)
+        articles = [Article(url=f"bench://{i}", source="bench", title=t or "-", body=b or "-")
+                    for i, (_, t, b, _) in enumerate(docs)]
+        bench_alternating(articles, args.workers, args.rounds or 3)
+        return
     if args.corpus.is_dir():
         docs = load_corpus(args.corpus)
         bench_relevance(docs)
@@ -200,6 +269,8 @@ def main() -> None:
     if args.check_segmentation:
         check_segmentation(articles)
     bench_cpu(articles)
+    if args.rounds:
+        bench_alternating(articles, args.workers, args.rounds)
     ours = bench_throughput(articles, args.workers, args.runs)
     print(f"throughput goal: ≥ 30 articles/s wall with 2 workers: {'met' if ours >= 30 else 'NOT met'}")
     bench_side_by_side(articles, args.ner_sample)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from nlp._data import DataError, load_csv
 from nlp.normalize import fold, normalize
 
-__all__ = ["Province", "provinces", "provinces_2025", "places", "districts", "communes", "datelines", "lookup",
-           "to_2025", "all_provinces", "all_provinces_2025"]
+__all__ = ["Province", "provinces", "provinces_2025", "places", "districts", "communes", "communes_2025",
+           "commune_names", "datelines", "lookup", "to_2025", "all_provinces", "all_provinces_2025"]
 
 
 @dataclass(frozen=True)
@@ -148,15 +148,19 @@ def districts() -> dict[str, Province]:
 
 @functools.cache
 def communes() -> dict[str, Province]:
-    """Commune/ward name (as written after "xã"/"phường"/"thị trấn") → its province, for names only one
-    province uses (nlp/data/communes.csv) and that name no province or district of another province.
+    """Commune/ward name (as written after "xã"/"phường"/"thị trấn"/"đặc khu") → its pre-2025 province.
 
-    >>> communes()["Nhôn Mai"].name
-    'Nghệ An'
+    Before 2025 (nlp/data/communes.csv): names only one province used, that name no province or district of
+    another province. From 2025 (`communes_2025`): names one new province uses, whose old communes lay in one old
+    province. A name the two lists give to provinces that are not one after the merger means different places in
+    older and newer text, and is left out.
+
+    >>> communes()["Nhôn Mai"].name, communes()["Sài Gòn"].name, communes()["Nùng Trí Cao"].name_2025
+    ('Nghệ An', 'Hồ Chí Minh', 'Cao Bằng')
     """
     by_code = {p.code: p for p in provinces()}
-    province_names = {p.name for p in provinces()}
-    out: dict[str, Province] = {}
+    province_names = {p.name for p in provinces()} | set(provinces_2025())
+    old: dict[str, Province] = {}
     for row in load_csv("communes.csv", ("province", "name")):
         if row["province"] not in by_code:
             raise DataError(f"nlp/data/communes.csv: {row['name']!r}: unknown province code {row['province']!r}")
@@ -164,8 +168,58 @@ def communes() -> dict[str, Province]:
         p = by_code[row["province"]]
         other = districts().get(name)
         if name not in province_names and (other is None or other == p):
+            old[name] = p
+    new, new_everywhere = communes_2025()
+    out = {name: p for name, p in old.items() if new_everywhere.get(name, {p.name_2025}) == {p.name_2025}}
+    for name, (p, name_2025) in new.items():
+        if name in province_names or (name in old and old[name].name_2025 != name_2025):
+            continue
+        if p is not None and name not in out:
             out[name] = p
     return out
+
+
+@functools.cache
+def commune_names() -> frozenset[str]:
+    """Every commune/ward name of both lists, usable or not: a longer name that is one is not read as a shorter
+    one ("phường Thuận An" is not "xã Thuận")."""
+    rows = load_csv("communes.csv", ("province", "name")) + load_csv("communes_2025.csv", ("province_2025", "name"))
+    return frozenset(normalize(r["name"]) for r in rows)
+
+
+@functools.cache
+def communes_2025() -> tuple[dict[str, tuple[Province | None, str]], dict[str, set[str]]]:
+    """(usable 2025 commune name → (its pre-2025 province, None when it straddles an old border; its 2025
+    province), every 2025 commune name → the 2025 provinces using it), from nlp/data/communes_2025.csv.
+
+    Usable: one new province uses the name, and no pre-2025 commune or district of a province now in another
+    new province bore it (older text would mean that one).
+
+    >>> usable, _ = communes_2025()
+    >>> usable["Sài Gòn"][0].name, usable["Sài Gòn"][1], "Ba Đình" in usable
+    ('Hồ Chí Minh', 'Hồ Chí Minh', False)
+    """
+    by_code = {p.code: p for p in provinces()}
+    new_names = {r["code"]: r["name"] for r in provinces_2025_rows()}
+    rows = load_csv("communes_2025.csv", ("province_2025", "type", "name", "province"))
+    everywhere: dict[str, set[str]] = {}
+    for row in rows:
+        where = f"nlp/data/communes_2025.csv: {row['name']!r}"
+        if row["province_2025"] not in new_names:
+            raise DataError(f"{where}: unknown 2025 province code {row['province_2025']!r}")
+        for code in row["province"].split(";") + [c for c in (row.get("namesakes") or "").split(";") if c]:
+            if code not in by_code:
+                raise DataError(f"{where}: unknown pre-2025 province code {code!r}")
+        everywhere.setdefault(normalize(row["name"]), set()).add(new_names[row["province_2025"]])
+    usable: dict[str, tuple[Province | None, str]] = {}
+    for row in rows:
+        name, name_2025 = normalize(row["name"]), new_names[row["province_2025"]]
+        namesakes = [by_code[c] for c in (row.get("namesakes") or "").split(";") if c]
+        if len(everywhere[name]) > 1 or any(p.name_2025 != name_2025 for p in namesakes):
+            continue
+        olds = row["province"].split(";")
+        usable[name] = (by_code[olds[0]] if len(olds) == 1 else None, name_2025)
+    return usable, everywhere
 
 
 @functools.cache

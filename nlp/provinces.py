@@ -5,7 +5,8 @@ prefixed mention ("tỉnh Yên Bái", "Báo Nghệ An") 2, bare name 1 (0.5 when
 person's name: "Hòa Bình", "Thái Bình"), a district/city of the province 1, the paper's dateline 3,
 the publishing site's province 3. Names inside a longer proper name ("xã Hoà Bình Phước",
 "Nhà hát Hòa Bình", "Trương Hòa Bình", "phường Vĩnh Phúc") do not count. The lead's event place
-("Ngày 8-6 tại TP Đà Lạt, …") decides the main province; a single mention outside the lead cannot be it.
+("Ngày 8-6 tại TP Đà Lạt, …") decides the main province (a capital only when the lead does not make the story a
+national one: "Hội nghị toàn quốc", "Ban Bí thư … tổ chức"); a single mention outside the lead cannot be it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from nlp.gazetteer import (
     Province,
     all_provinces,
     all_provinces_2025,
+    commune_names,
     communes,
     datelines,
     districts,
@@ -63,8 +65,10 @@ _POSITION_BEFORE = re.compile(
     r"(?:tỉnh|thành phố|TP\.?)?\s*$"
 )
 _PLACE_BEFORE = re.compile(
-    r"\b(?:huyện|Huyện|thị xã|Thị xã|thành phố|Thành phố|TP\.?|quận|Quận|Huyện ủy|Thành ủy|Thị ủy)\s*$"
+    r"\b(?:huyện|Huyện|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|quận|Quận|Q\.|Huyện ủy|Thành ủy|Thị ủy)\s*$"
 )
+# A spelling that carries its own unit ("TP.HCM", "TP. Hồ Chí Minh", "Thủ đô Hà Nội") names the place explicitly.
+_PREFIXED_FORM = re.compile(r"(?:TP|Tp|tp|thành phố|Thành phố|Thủ đô|tỉnh|Tỉnh)\b")
 
 
 @functools.cache
@@ -151,10 +155,11 @@ _DISTRICT_RE = re.compile(
     r"(?<![\w.])(?:huyện|Huyện|quận|Quận|Q\.|thị xã|Thị xã|TX\.?|thành phố|Thành phố|TP\.?|Tp\.?)\s*"
     r"(\d{1,2}(?!\d)|[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
 )
-# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa" (not the "xã" of "thị xã").
+# A commune named after its unit word: "xã Nhôn Mai", "phường Bình Hòa", "đặc khu Côn Đảo" (since 2025; not the
+# "xã" of "thị xã").
 _COMMUNE_RE = re.compile(
-    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.)\s+"
-    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3})"
+    r"(?<![\w])(?<!thị )(?<!Thị )(?:xã|Xã|phường|Phường|thị trấn|Thị trấn|TT\.|đặc khu|Đặc khu)\s+"
+    r"([A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*(?: [A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*){0,3}(?: \d{1,2}(?!\d))?)"
 )
 # What separates the parts of one address: "xã A, huyện B, tỉnh C", "TP Vinh ( Nghệ An )" — not "và".
 _ADDRESS_GAP = re.compile(r"[\s,(–-]*(?:(?:huyện|quận|thị xã|thành phố|TP\.?|tỉnh|Tỉnh)\s*)?")
@@ -165,8 +170,18 @@ _LEAD_MAX = 700  # characters: a long first paragraph is not all lead
 _LOCATIVE_BEFORE = re.compile(r"(?<![\w])(?:tại|ở|Tại|Ở)\s+(?:\S+\s+){0,8}$")
 # Where a person lives or comes from, not where the event happens: "quê ở", "trú tại", "sinh ra và lớn lên tại".
 _HOME_BEFORE = re.compile(r"(?<![\w])(?:quê|Quê|trú|ngụ|sống|sinh|lớn lên)\s+(?:\S+\s+){0,2}$")
-# National events are held in the capitals: a venue there says little about what the story is about.
+# National events are held in the capitals: the lead's venue there is where the story is set only when the lead
+# does not make the story a national one, by its scope ("Hội nghị toàn quốc", "chung kết toàn quốc", "cả nước") or
+# a central body ("Ban Bí thư Trung ương Đảng tổ chức", "Bộ Quốc phòng tổ chức họp báo"; not a provincial
+# "Bộ Chỉ huy Quân sự"). Only the lead: a local story may compare itself with "cả nước" further down.
 _CAPITALS = frozenset({"Hà Nội", "Hồ Chí Minh"})
+_NATIONAL = re.compile(
+    r"(?<![\w])(?:toàn quốc|Toàn quốc|cả nước|Cả nước|Trung ương|trung ương|T\.Ư|TƯ|Quốc hội|Chính phủ|"
+    r"Ban Bí thư|Thủ tướng|Chủ tịch nước|Tổng Bí thư|Tổng bí thư|Tổng cục|"
+    r"Bộ (?!Tư lệnh|Chỉ huy)[A-ZĐ\u00C0-\u00DE\u1EA0-\u1EF8]\w*)(?![\w])"
+)
+# Where a sentence ends: not at the dot of an abbreviated unit ("Q. Thủ Đức", "TP. HCM", "TX. Chí Linh").
+_SENTENCE_END = re.compile(r"[;!?\n]|(?<![\w])(?:\w{3,}|[a-zđ]\w?|\d+)\.(?=\s|$)|\.\.\.")
 # A line that is a menu of provinces (a site's navigation) says nothing about the article.
 _MENU_MIN = 4  # distinct provinces on the line
 
@@ -175,13 +190,16 @@ def _district_mentions(text: str) -> list[tuple[int, int, Province, str]]:
     known = districts()
     curated = places()
     out = []
-    named = communes()
+    named, every = communes(), commune_names()
     for m in _COMMUNE_RE.finditer(text):
         words = m.group(1).split()
-        for n in range(len(words), 0, -1):
+        # The longest run that is a commune; an ambiguous one names none, and a shorter run is read only when it
+        # has two words or more ("xã Đông Dư" is not "xã Đông").
+        for n in range(len(words), 0 if len(words) == 1 else 1, -1):
             name = " ".join(words[:n])
             if name in named:
                 out.append((m.start(1), m.start(1) + len(name), named[name], "commune"))
+            if name in every:
                 break
     for m in _DISTRICT_RE.finditer(text):
         words = m.group(1).split()
@@ -223,22 +241,31 @@ def _lead_end(text: str) -> int:
     return min(end, _LEAD_MAX)
 
 
-def _lead_place(text: str, mentions: list[tuple[int, int, Province, float, str]]) -> str | None:
-    """The one province the lead names as the event's place ("tại", "ở" before it), unless it is a capital.
+def _lead_place(text: str, mentions: list[tuple[int, int, Province, float, str]]) -> tuple[str, bool] | None:
+    """The one province the lead names as the event's place ("tại", "ở" before it), and whether it is named
+    explicitly there ("TP. HCM", "tỉnh Nghệ An"); None when the lead names none or several.
 
     A lead placing the story in several provinces ("vụ bắt vợ tại Nghệ An, Hà Giang, …", a weather report)
-    has none; a person's home ("quê ở", "trú tại") is not the event's place.
+    has none; a person's home ("quê ở", "trú tại") is not the event's place; a capital is not the place of a
+    story the lead makes national (see _NATIONAL).
     """
     lead_end = _lead_end(text)
-    found: set[str] = set()
-    for start, _end, province, weight, _how in mentions:
+    found: dict[str, bool] = {}
+    for start, end, province, weight, _how in mentions:
         if start >= lead_end:
             break
-        sentence = re.split(r"[.;!?\n]", text[max(0, start - 60):start])[-1]
+        window = text[max(0, start - 60):start]
+        sentence = window[max((m.end() for m in _SENTENCE_END.finditer(window)), default=0):]
         cue = _LOCATIVE_BEFORE.search(sentence)
         if weight > 0 and cue and not _HOME_BEFORE.search(sentence[:cue.start()]):
-            found.add(province.name)
-    return found.pop() if len(found) == 1 and not found & _CAPITALS else None
+            explicit = bool(_PREFIXED_FORM.match(text, start, end) or _STRONG_BEFORE.search(window))
+            found[province.name] = found.get(province.name, False) or explicit
+    if len(found) != 1:
+        return None
+    name, explicit = found.popitem()
+    if name in _CAPITALS and _NATIONAL.search(text, 0, lead_end):
+        return None
+    return name, explicit
 
 
 def detect_provinces(
@@ -250,7 +277,8 @@ def detect_provinces(
     outweigh all the others together by half again (a national story or one spread over several provinces
     has none), and be named more than once or in the lead. A province the lead names as the event's place
     ("Ngày 8-6 tại TP Đà Lạt, …") is the main province whatever the rest of the text names (profiles of
-    people from elsewhere, guests), unless it is a capital, where national events are held.
+    people from elsewhere, guests), when the text names it twice or the lead names it explicitly ("tại … TP. HCM"),
+    unless it is a capital and the lead makes the story national (national events are held in the capitals).
 
     >>> main, main_2025, found = detect_provinces("Đảng bộ tỉnh Yên Bái phát động phong trào thi đua.")
     >>> main, main_2025, [e.name for e in found]
@@ -318,8 +346,9 @@ def detect_provinces(
         if count[main] < 2 and first.get(main, 0) >= _lead_end(text):
             main = None
     place = _lead_place(text, mentions)
-    if place is not None and score.get(place, 0.0) >= 2.0:
-        main = place
+    # The lead's place decides when the text names it twice or the lead names it explicitly ("tại … TP. HCM").
+    if place is not None and (score.get(place[0], 0.0) >= 2.0 or (place[1] and score.get(place[0], 0.0) > 0)):
+        main = place[0]
     entities = [
         Entity(name=n, count=count[n], surface=surface.get(n, n), kind=by_name[n].kind, key=by_name[n].code)
         for n in ranked

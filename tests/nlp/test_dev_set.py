@@ -72,9 +72,8 @@ def test_main_province(dev_gold: Gold, dev_results: Gold, scoring: SimpleNamespa
             right += r["province"] == UNKNOWN_PROVINCE
         else:
             right += scoring.pnorm(r["province"]) == scoring.pnorm(want)
-    # goal 0.90; reached 40/45 (the five misses are the gold's judgement calls on HCM / two-province stories that
-    # contradict other labels, see BENCHMARKS.md; not tuned to)
-    assert right / len(dev_gold) >= 0.88
+    # goal 0.90; reached 42/45 (the three misses are discussed in BENCHMARKS.md; not tuned to)
+    assert right / len(dev_gold) >= 0.93
 
 
 def test_relevance_order_and_threshold(dev_gold: Gold, dev_results: Gold) -> None:
@@ -86,3 +85,15 @@ def test_relevance_order_and_threshold(dev_gold: Gold, dev_results: Gold) -> Non
     precision = sum(above) / len(above)
     recall = sum(above) / sum(rel for rel, _, _ in scores)
     assert precision >= 0.95 and recall >= 0.90
+
+
+def test_themes_agree_with_the_gold(dev_gold: Gold, dev_results: Gold, scoring: SimpleNamespace) -> None:
+    """Themes carry the gold's names (the fixed list of twelve) and agree with the labels of relevant articles."""
+    tp = fp = fn = 0
+    for g, r in zip(dev_gold, dev_results, strict=True):
+        if not g["relevant"]:
+            continue
+        want, got = {scoring.norm(t) for t in g["themes"]}, {scoring.norm(t) for t in r["themes"]}
+        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+    # reached 39/49 and 39/61 (0.68 / 0.56 under the old names: "an sinh xã hội", "phụ nữ", anti-corruption)
+    assert tp / (tp + fp) >= 0.79 and tp / (tp + fn) >= 0.63

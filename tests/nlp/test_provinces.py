@@ -66,8 +66,22 @@ _PROFILES = ("\nBộ đội Biên phòng tỉnh Bình Định nhận đỡ đầ
      "Nghệ An"),
     ("Ươm mầm\n\nNgày 8-6 tại TP Đà Lạt, Ban Tuyên giáo trung ương tổ chức giao lưu.\nMái ấm ở tỉnh Lâm Đồng ."
      "\nTrường ở xã Tam Lộc, huyện Phú Ninh, tỉnh Quảng Nam .\nCô giáo tỉnh Quảng Nam .", "Lâm Đồng"),
-    # A venue in a capital is where national events are held: no override.
+    # A venue in a capital is where national events are held: a lead that makes the story national (its scope, a
+    # central body) is set nowhere; a bare venue named once does not outweigh the profiles either.
+    ("Sơ kết\n\nSáng 18/5, tại Hà Nội, Ban Bí thư Trung ương Đảng tổ chức Hội nghị toàn quốc." + _PROFILES, None),
+    ("Chung kết\n\nVòng chung kết toàn quốc diễn ra tại Trường ĐH Nguyễn Tất Thành ( Q. 12, TP. HCM ) sáng 9-6 ."
+     "\nGiải nhất thuộc về thí sinh ( tỉnh Phú Thọ ) .\nHọp báo tại TP. HCM .", None),
     ("Trao giải\n\nTối 8/6, tại Hà Nội, Ban tổ chức trao giải." + _PROFILES, None),
+    # A local or regional event there: the capital, named explicitly, is where the story is set.
+    ("Chuyến xe khoa học\n\nNgày 5-6, tại TP. HCM, 215 đại biểu từ bảy tỉnh thành tham dự Liên hoan Thanh niên tiên"
+     " tiến miền Đông Nam Bộ .\nAnh Thắng, bí thư Đoàn phường Bình Hòa, thị xã Thuận An, tỉnh Bình Dương, là tác giả"
+     " nhiều mô hình .\nĐó là cách gắn bó với mảnh đất Bình Dương .", "Hồ Chí Minh"),
+    ("Hội thảo\n\nTS Sơn nói.\n\nHội thảo quốc tế Việt Nam học vừa diễn ra ngày 26-7 tại Đại học KHXH & NV TP. HCM ."
+     "\nHọc giả đến từ Nhật Bản, Hàn Quốc.", "Hồ Chí Minh"),
+    # The dot of an abbreviated unit ("Q. Thủ Đức", "TP. HCM") does not end the sentence that holds the cue.
+    ("Về nguồn\n\nHơn 50 thầy cô giáo tại các trường học ở Q. Thủ Đức ( TP. HCM ) tham gia hành trình về nguồn, về"
+     " lại ngôi Trường Dục Thanh ( Phan Thiết ) .\nBảo tàng chi nhánh Bình Thuận.\nTham quan Bảo tàng chi nhánh"
+     " Bình Thuận .", "Hồ Chí Minh"),
     # A person's home is not the event's place; a lead spread over several provinces names none.
     ("Vụ án\n\nBị can Thành (quê tại huyện Vĩnh Lộc, Thanh Hóa) bị khởi tố." + _PROFILES, None),
     ("Bắt vợ\n\nVụ bắt vợ tại Nghệ An, Hà Giang và tại tỉnh Lào Cai ." + _PROFILES, None),
@@ -76,3 +90,39 @@ _PROFILES = ("\nBộ đội Biên phòng tỉnh Bình Định nhận đỡ đầ
 ])
 def test_main_from_lead(text: str, want: str | None) -> None:
     assert detect_provinces(text)[0] == want
+
+
+def _found(text: str) -> list[str]:
+    return [e.name for e in detect_provinces(text)[2]]
+
+
+@pytest.mark.parametrize(("text", "want", "want_2025"), [
+    # A 2025 ward or commune (nlp/data/communes_2025.csv) names its province, then and after the merger.
+    ("Sáng 1-7, phường Sài Gòn tổ chức lễ công bố nghị quyết. Người dân phường Sài Gòn phấn khởi.",
+     "Hồ Chí Minh", "Hồ Chí Minh"),
+    ("Chủ tịch UBND xã Nùng Trí Cao cho biết xã Nùng Trí Cao đã hoàn thành việc sắp xếp bộ máy.",
+     "Cao Bằng", "Cao Bằng"),
+    ("Du khách đến đặc khu Côn Đảo tăng mạnh. Đặc khu Côn Đảo chuẩn bị đón khách.", "Bà Rịa - Vũng Tàu",
+     "Hồ Chí Minh"),
+    ("Phường Hà Giang 1 ra mắt trung tâm hành chính công; phường Hà Giang 1 có 12 tổ dân phố.", "Hà Giang",
+     "Tuyên Quang"),
+    ("Công an phường Dĩ An triển khai mô hình Camera an ninh; phường Dĩ An có 30 khu phố.", "Bình Dương",
+     "Hồ Chí Minh"),
+])
+def test_communes_2025(text: str, want: str, want_2025: str) -> None:
+    assert detect_provinces(text)[:2] == (want, want_2025)
+
+
+@pytest.mark.parametrize("text", [
+    # Several 2025 provinces have a "phường Thuận An"; a shorter name inside it ("Thuận") is not read instead.
+    "Người dân phường Thuận An tham gia ngày hội.",
+    # A one-syllable commune ("Đông", Gia Lai) is not read out of a longer name the lists do not hold.
+    "Nông dân xã Đông Dư trồng rau an toàn.",
+    # Thanh Hóa had a "phường Ba Đình" before 2025: older text may mean it.
+    "Thi đua ở phường Ba Đình.",
+    # Without the unit word the name is a person ("Nùng Trí Cao") or a common word ("láng giềng").
+    "Ông Nùng Trí Cao là một thủ lĩnh người Tày thế kỷ XI.",
+    "Ông Trần Văn Láng nói về tình làng nghĩa xóm, láng giềng.",
+])
+def test_communes_2025_ambiguous(text: str) -> None:
+    assert _found(text) == []

@@ -5,7 +5,8 @@ from nlp.themes import all_themes, detect_themes
 def test_themes() -> None:
     text = "Đẩy mạnh cải cách hành chính, giải quyết thủ tục hành chính trực tuyến qua Bộ phận Một cửa."
     assert detect_themes(text) == ["cải cách hành chính"]
-    assert detect_themes("Hội nghị giảm nghèo, hỗ trợ hộ nghèo xây nhà đại đoàn kết.") == ["an sinh xã hội"]
+    poverty = "Hội nghị giảm nghèo, hỗ trợ hộ nghèo xây nhà đại đoàn kết."
+    assert detect_themes(poverty) == ["an sinh xã hội - giảm nghèo"]
     assert "chuyển đổi số" in all_themes()
 
 
