@@ -2,6 +2,8 @@
 
     python bench/make_corpus.py fixtures           # tests/data/index/articles.json (small, committed)
     python bench/make_corpus.py corpus OUT_DIR -n 100000   # an archive of recombined real paragraphs
+    # grow a copy of it to 300,000 (articles 100000..299999, their own seed; the first 100k unchanged):
+    cp -r OUT_DIR OUT_300K && python bench/make_corpus.py corpus OUT_300K -n 200000 --start 100000
 
 The benchmark corpus recombines real titles and paragraphs at random (seeded), so term statistics
 look like Vietnamese news; enrichment values (province, models, themes, documents) are drawn from
@@ -141,9 +143,13 @@ def paragraphs() -> tuple[list[str], list[tuple[str, str]]]:
     return titles, paras
 
 
-def corpus(out: Path, n: int, seed: int = 5) -> None:
-    """An archive of n articles, each a real title and 4–12 real paragraphs drawn at random."""
-    rng = random.Random(seed)
+def corpus(out: Path, n: int, seed: int = 5, start: int = 0) -> None:
+    """An archive of n articles, each a real title and 4–12 real paragraphs drawn at random.
+
+    ``start`` numbers the articles from there (their URLs stay distinct), so a copy of a smaller corpus
+    can be grown into a larger one; the seed then defaults to ``5 + start``.
+    """
+    rng = random.Random(seed + start)
     titles, paras = paragraphs()
     out.mkdir(parents=True, exist_ok=True)
     batch: list[Article] = []
@@ -152,7 +158,7 @@ def corpus(out: Path, n: int, seed: int = 5) -> None:
             picked = rng.sample(paras, rng.randint(4, 12))
             body = "\n\n".join(p for p, _s in picked)
             words = "\n".join(s for _p, s in picked if s)
-            t = Text(rng.choice(titles), body, words, rng.random() < 0.3, f"{i}")
+            t = Text(rng.choice(titles), body, words, rng.random() < 0.3, f"{start + i}")
             art = _article(t, rng.randrange(10**6), rng)
             if i and rng.random() < 0.03:  # a republication of an earlier story
                 orig = batch[-1] if batch else art
@@ -161,7 +167,8 @@ def corpus(out: Path, n: int, seed: int = 5) -> None:
             if len(batch) >= 2000:
                 archive.upsert_many(batch)
                 batch = []
-                print(f"{i + 1}", file=sys.stderr, end="\r")
+                if (i + 1) % 50_000 == 0:
+                    print(f"{start + i + 1}", file=sys.stderr, flush=True)
         archive.upsert_many(batch)
         print(f"{archive.count()} articles in {out}")
 
@@ -173,11 +180,12 @@ def main() -> None:
     c = sub.add_parser("corpus")
     c.add_argument("out", type=Path)
     c.add_argument("-n", type=int, default=100_000)
+    c.add_argument("--start", type=int, default=0, help="number of the first article (grow an existing corpus)")
     args = ap.parse_args()
     if args.cmd == "fixtures":
         fixtures()
     else:
-        corpus(args.out, args.n)
+        corpus(args.out, args.n, start=args.start)
 
 
 if __name__ == "__main__":
