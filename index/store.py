@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 
 from index import layout
 from index.analysis import fold_word
-from index.facets import UNKNOWN, facet_values
+from index.facets import UNKNOWN, Matches, facet_values
 from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
@@ -190,13 +190,18 @@ class SearchIndex:
             for m in masks.values():
                 outside &= m
             result.outside_scope = _count(outside, groups, shared)
+        contexts: dict[str | None, Matches] = {}  # one per distinct mask: every unselected facet shares one
         for name in q.facets:
             ctx = base.copy()
             for other, m in masks.items():
                 if other != name:
                     ctx &= m
             field = view.facet(name)
-            result.facets[name] = facet_values(field, field.counts(ctx, groups, shared), selected.get(name, ()),
+            key = name if name in masks else None
+            if field.value_of is not None and key not in contexts:
+                contexts[key] = Matches(ctx, groups, shared)
+            counts = field.counts(ctx, groups, shared, contexts.get(key))
+            result.facets[name] = facet_values(field, counts, selected.get(name, ()),
                                                q.facet_limit, by_value=name in ("year", "month"))
         sort = q.sort if parsed.node is not None or q.sort != "relevance" else "newest"
         result.hits = self._page(view, final, score, sort, q, parsed)
