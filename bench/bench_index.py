@@ -183,7 +183,7 @@ def main() -> None:
         load_before = _load()
         with Archive.open(args.data) as archive:
             t = time.perf_counter()
-            r = sync_index(archive, args.data / "index", rebuild=True, procs=args.procs)
+            r = sync_index(archive, args.data / "index", rebuild=True, procs=args.procs, progress=True)
             secs = time.perf_counter() - t
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         from index import layout
@@ -215,7 +215,9 @@ def main() -> None:
                   f"{rounds[engine][-1]['all_facets']['p95']:.1f} ms, load {_load()}",  # type: ignore[index]
                   file=sys.stderr, flush=True)
     for engine, runs in rounds.items():
-        report[f"{engine}_queries"] = runs[0] if len(runs) == 1 else {"rounds": runs, "summary": _rounds_summary(runs)}
+        if runs:
+            report[f"{engine}_queries"] = runs[0] if len(runs) == 1 else {"rounds": runs,
+                                                                         "summary": _rounds_summary(runs)}
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

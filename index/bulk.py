@@ -44,8 +44,8 @@ WRITTEN_FOR = (2, 7, 5)
 #: Below this many articles per process a rebuild runs in this process (starting one costs ~1 s).
 MIN_ARTICLES_PER_PROCESS = 1000
 #: A worker starts a new segment after this many articles: a writer holds its segment's postings in memory
-#: (~14 KB an article: one 500,000-article segment needed ~7 GB), at the cost of more segments per term read.
-SEGMENT_ARTICLES = 100_000
+#: (peak ~40 KB an article while writing: 2 GB per 50,000), at the cost of more segments per term read.
+SEGMENT_ARTICLES = 50_000
 _PACKED = [pack_uint(i) for i in range(4096)]  # Frequency's value bytes for common counts
 
 
