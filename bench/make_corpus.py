@@ -2,6 +2,10 @@
 
     python bench/make_corpus.py fixtures           # tests/data/index/articles.json (small, committed)
     python bench/make_corpus.py corpus OUT_DIR -n 100000   # an archive of recombined real paragraphs
+    # grow a copy of it to 300,000 (articles 100000..299999, their own seed; the first 100k unchanged):
+    cp -r OUT_DIR OUT_300K && python bench/make_corpus.py corpus OUT_300K -n 200000 --start 100000
+    # the same in 3 processes (parts generated apart, then merged into OUT_300K):
+    ... corpus OUT_300K -n 200000 --start 100000 --jobs 3
 
 The benchmark corpus recombines real titles and paragraphs at random (seeded), so term statistics
 look like Vietnamese news; enrichment values (province, models, themes, documents) are drawn from
@@ -141,9 +145,13 @@ def paragraphs() -> tuple[list[str], list[tuple[str, str]]]:
     return titles, paras
 
 
-def corpus(out: Path, n: int, seed: int = 5) -> None:
-    """An archive of n articles, each a real title and 4–12 real paragraphs drawn at random."""
-    rng = random.Random(seed)
+def corpus(out: Path, n: int, seed: int = 5, start: int = 0) -> None:
+    """An archive of n articles, each a real title and 4–12 real paragraphs drawn at random.
+
+    ``start`` numbers the articles from there (their URLs stay distinct), so a copy of a smaller corpus
+    can be grown into a larger one; the seed then defaults to ``5 + start``.
+    """
+    rng = random.Random(seed + start)
     titles, paras = paragraphs()
     out.mkdir(parents=True, exist_ok=True)
     batch: list[Article] = []
@@ -152,7 +160,7 @@ def corpus(out: Path, n: int, seed: int = 5) -> None:
             picked = rng.sample(paras, rng.randint(4, 12))
             body = "\n\n".join(p for p, _s in picked)
             words = "\n".join(s for _p, s in picked if s)
-            t = Text(rng.choice(titles), body, words, rng.random() < 0.3, f"{i}")
+            t = Text(rng.choice(titles), body, words, rng.random() < 0.3, f"{start + i}")
             art = _article(t, rng.randrange(10**6), rng)
             if i and rng.random() < 0.03:  # a republication of an earlier story
                 orig = batch[-1] if batch else art
@@ -161,9 +169,42 @@ def corpus(out: Path, n: int, seed: int = 5) -> None:
             if len(batch) >= 2000:
                 archive.upsert_many(batch)
                 batch = []
-                print(f"{i + 1}", file=sys.stderr, end="\r")
+                if (i + 1) % 50_000 == 0:
+                    print(f"{start + i + 1}", file=sys.stderr, flush=True)
         archive.upsert_many(batch)
         print(f"{archive.count()} articles in {out}")
+
+
+def _part(args: tuple[Path, int, int]) -> None:
+    corpus(*args[:2], start=args[2])
+
+
+def corpus_jobs(out: Path, n: int, start: int, jobs: int) -> None:
+    """`corpus` in `jobs` processes, each into its own archive (articles start + k·n/jobs on), then copied
+    into `out` by SQL with their change numbers after those already there (one generator process wrote
+    ~600 articles/s; a million took most of an hour on a busy machine)."""
+    import sqlite3
+    from multiprocessing import Pool
+
+    cuts = [start + n * k // jobs for k in range(jobs + 1)]
+    parts = [(out / f".part-{k}", cuts[k + 1] - cuts[k], cuts[k]) for k in range(jobs)]
+    with Pool(jobs) as pool:
+        pool.map(_part, parts)
+    with Archive.open(out) as archive:
+        archive.count()  # the schema exists
+    db = sqlite3.connect(out / "archive.sqlite3")
+    for path, _n, _start in parts:
+        db.execute("ATTACH DATABASE ? AS part", (str(path / "archive.sqlite3"),))
+        db.execute("INSERT INTO articles SELECT id, url, source, published, content_hash, data, nlp_key, "
+                   "seq + (SELECT COALESCE(MAX(seq), 0) FROM main.articles), deleted, first_seen, updated_at "
+                   "FROM part.articles")
+        db.commit()
+        db.execute("DETACH DATABASE part")
+        for f in path.glob("archive.sqlite3*"):
+            f.unlink()
+        path.rmdir()
+    print(f"{db.execute('SELECT COUNT(*) FROM articles').fetchone()[0]} articles in {out}")
+    db.close()
 
 
 def main() -> None:
@@ -173,11 +214,16 @@ def main() -> None:
     c = sub.add_parser("corpus")
     c.add_argument("out", type=Path)
     c.add_argument("-n", type=int, default=100_000)
+    c.add_argument("--start", type=int, default=0, help="number of the first article (grow an existing corpus)")
+    c.add_argument("--jobs", type=int, default=1, help="generator processes (their parts are then merged)")
     args = ap.parse_args()
     if args.cmd == "fixtures":
         fixtures()
     else:
-        corpus(args.out, args.n)
+        if args.jobs > 1:
+            corpus_jobs(args.out, args.n, args.start, args.jobs)
+        else:
+            corpus(args.out, args.n, start=args.start)
 
 
 if __name__ == "__main__":

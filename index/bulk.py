@@ -6,11 +6,9 @@ A fresh generation needs none of that machinery: `BulkSegmentWriter` counts each
 `collections.Counter` (C), keeps postings in flat arrays, sorts them once with numpy and hands each term's
 postings to Whoosh's own W3 codec a block at a time. The result is an ordinary Whoosh segment (same codec,
 same schema, same files); later updates use the normal writer. `build_generation` runs one such writer per
-process over disjoint id ranges of the archive and commits all their segments in one table of contents.
-
-Writing the segment format by hand ties this module to the Whoosh release it was written for
-(`WRITTEN_FOR`); under any other release the segments are written by Whoosh's own writer instead
-(slower, always right), as the segmenter falls back when underthesea's internals change.
+process over disjoint id ranges of the archive (a segment per `SEGMENT_ARTICLES`) and commits all their
+segments in one table of contents. Writing the segment format by hand ties this module to the Whoosh release
+it was written for (`WRITTEN_FOR`); under any other the segments are written by Whoosh's own writer (slower).
 """
 from __future__ import annotations
 
@@ -45,6 +43,9 @@ from index.schema import article_to_doc, make_schema
 WRITTEN_FOR = (2, 7, 5)
 #: Below this many articles per process a rebuild runs in this process (starting one costs ~1 s).
 MIN_ARTICLES_PER_PROCESS = 1000
+#: A worker starts a new segment after this many articles: a writer holds its segment's postings in memory
+#: (peak ~40 KB an article while writing: 2 GB per 50,000), at the cost of more segments per term read.
+SEGMENT_ARTICLES = 50_000
 _PACKED = [pack_uint(i) for i in range(4096)]  # Frequency's value bytes for common counts
 
 
@@ -309,14 +310,14 @@ def _exit_with_parent() -> None:
 
 def _build_range(archive_path: str, generation: str, after: str, until: str | None, done: Any,
                  results: Any) -> None:
-    """One worker: index the archive's articles with after < id ≤ until into one new segment."""
+    """One worker: index the archive's articles with after < id ≤ until into new segments."""
     if done is not None:  # a worker process, not the in-process build
         _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(generation)
         kind = BulkSegmentWriter if bulk_supported() else OneSegmentWriter
         writer = kind(ix, _lk=False, compound=False)
-        count = 0
+        segments, count = [], 0
         with Archive(archive_path) as archive:
             for article in archive.iter_articles(after=after, until=until):
                 writer.add_document(**article_to_doc(article))
@@ -324,28 +325,28 @@ def _build_range(archive_path: str, generation: str, after: str, until: str | No
                 if count % 200 == 0 and done is not None:
                     with done.get_lock():
                         done.value += 200
+                if count % SEGMENT_ARTICLES == 0:  # bound the postings held in memory
+                    segments.append(writer.finish_segment())
+                    writer = kind(ix, _lk=False, compound=False)
         if done is not None:
             with done.get_lock():
                 done.value += count % 200
-        results.put(("ok", writer.finish_segment(), count))
+        segments.append(writer.finish_segment())
+        results.put(("ok", [segment for segment in segments if segment is not None], count))
     except BaseException as exc:  # reported to the parent, which raises
         results.put(("error", f"{type(exc).__name__}: {exc}", 0))
 
 
-class _Inline:
+class _Inline(list):  # type: ignore[type-arg]
     """A results queue for building in this process."""
 
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-
-    def put(self, item: Any) -> None:
-        self.items.append(item)
+    put = list.append
 
 
 def build_generation(archive: Archive, generation: Path, procs: int = 1,
                      progress: Callable[[int], None] | None = None) -> int:
     """Index every live article of `archive` into the new, empty index directory `generation`
-    with `procs` processes (one segment each); returns the number of documents."""
+    with `procs` processes (a segment per `SEGMENT_ARTICLES` each); returns the number of documents."""
     if not bulk_supported():
         logging.getLogger(__name__).warning("Whoosh %s is not the release the bulk writer knows (%s): "
                                             "writing with Whoosh's own writer", whoosh.versionstring(),
@@ -355,15 +356,14 @@ def build_generation(archive: Archive, generation: Path, procs: int = 1,
     ranges = archive.split_ids(procs)
     results: list[tuple[str, Any, int]] = []
     if len(ranges) == 1:
-        inline = _Inline()
-        _build_range(archive.location, str(generation), "", None, None, inline)
-        results = inline.items
+        results = _Inline()
+        _build_range(archive.location, str(generation), "", None, None, results)
     else:
         results = _run_workers(archive.location, str(generation), ranges, progress)
     errors = [detail for status, detail, _n in results if status != "ok"]
     if errors:
         raise RuntimeError(f"bulk index build into {generation} failed: " + "; ".join(errors))
-    segments = [segment for _status, segment, _n in results if segment is not None]
+    segments = [segment for _status, parts, _n in results for segment in parts]
     TOC(ix.schema, segments, ix.latest_generation() + 1).write(ix.storage, ix.indexname)
     shutil.rmtree(Path(generation) / f"{ix.indexname}.tmp", ignore_errors=True)
     return sum(n for _status, _segment, n in results)

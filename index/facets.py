@@ -18,8 +18,25 @@ from nlp.collation import vi_key
 UNKNOWN = "Không rõ"
 
 
+class Matches:
+    """The documents of one mask as indices, split into those whose story has no other copy (`alone`) and
+    the rest (`copies`, de-duplicated by story when collapsing): computed once per mask and shared by
+    every single-valued facet counted over it."""
+
+    def __init__(self, mask: np.ndarray, groups: np.ndarray | None, shared: np.ndarray | None) -> None:
+        idx = np.flatnonzero(mask)
+        if groups is None:
+            self.alone, self.copies = idx, idx[:0]
+        elif shared is None:
+            self.alone, self.copies = idx[:0], idx
+        else:
+            many = shared[idx]
+            self.alone, self.copies = idx[~many], idx[many]
+
+
 class FacetField:
-    """Values of one facet over a snapshot: `docs[offsets[i]:offsets[i+1]]` hold value i."""
+    """Values of one facet over a snapshot: `docs[offsets[i]:offsets[i+1]]` hold value i; for a facet with
+    exactly one value per document (province, year, source: "Không rõ" included), also `value_of[doc]`."""
 
     def __init__(self, snap: Snapshot, field: str) -> None:
         self.values: list[str] = [v for v in snap.lexicon(field) if v]
@@ -30,6 +47,7 @@ class FacetField:
         self.vids = np.repeat(np.arange(len(self.values), dtype=np.int64), sizes)
         self.index = {v: i for i, v in enumerate(self.values)}
         self._squashed = [_squash(v) for v in self.values]
+        self.value_of: np.ndarray | None = None
 
     def merge(self, canonical: dict[str, str]) -> None:
         """Fold variant values into their canonical one (documents united, each once); a variant stays
@@ -64,6 +82,10 @@ class FacetField:
         self.offsets = np.concatenate([self.offsets, [self.offsets[-1] + missing.size]]).astype(np.int64)
         self.index[UNKNOWN] = len(self.values) - 1
         self._squashed.append(_squash(UNKNOWN))
+        if self.docs.size == n:  # n postings covering n documents: one value each
+            value_of = np.full(n, -1, dtype=np.int32)
+            value_of[self.docs] = self.vids
+            self.value_of = value_of if bool((value_of >= 0).all()) else None
 
     def docs_of(self, value: str) -> np.ndarray:
         i = self.index.get(value)
@@ -90,9 +112,19 @@ class FacetField:
             return [v for v, s in zip(self.values, self._squashed, strict=True) if s.startswith(want)]
         return [v for v, s in zip(self.values, self._squashed, strict=True) if want in s]
 
-    def counts(self, mask: np.ndarray, groups: np.ndarray | None, shared: np.ndarray | None = None) -> np.ndarray:
+    def counts(self, mask: np.ndarray, groups: np.ndarray | None, shared: np.ndarray | None = None,
+               matches: Matches | None = None) -> np.ndarray:
         """Matching documents per value, or distinct story groups when collapsing (`shared`: documents
-        whose group has other members; only those pairs need `np.unique`)."""
+        whose group has other members; only those pairs need `np.unique`). A single-valued facet counts
+        over the matching documents only (`matches`, the same mask as indices), not over every posting."""
+        if self.value_of is not None:
+            m = matches if matches is not None else Matches(mask, groups, shared)
+            out = np.bincount(self.value_of[m.alone], minlength=len(self.values))
+            if m.copies.size and groups is not None:
+                width = int(groups.max(initial=0)) + 1
+                pairs = np.unique(self.value_of[m.copies].astype(np.int64) * width + groups[m.copies])
+                out += np.bincount(pairs // width, minlength=len(self.values))
+            return out
         hit = mask[self.docs]
         vids = self.vids[hit]
         if groups is None:

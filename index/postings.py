@@ -19,39 +19,70 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_W = np.zeros(0, dtype=np.float32)
 
 
-def _read_leaf(reader: Any, field: str, term: str) -> tuple[list[Any], list[Any]]:
-    """Raw ids and weights of a term in one segment (deleted documents included)."""
+def _read_leaf(reader: Any, field: str, term: str) -> tuple[Any, Any]:
+    """Raw ids and weights of a term in one segment (deleted documents included), as arrays.
+
+    Whoosh's block matcher decodes ids with a Python generator (one call per posting); at 300,000 articles
+    that was most of a search's time. The block's pickled (delta) ids and weights are decoded here with
+    numpy instead; any other matcher (an inlined term, another codec) goes through the public, slower path."""
     fieldobj = reader.schema[field]
     tbytes = fieldobj.to_bytes(term)
     if reader.doc_frequency(field, tbytes) == 0:
-        return [], []
+        return _EMPTY_IDS, _EMPTY_W
+    m = reader._terms.matcher(field, tbytes, fieldobj.format)
     try:
-        m = reader._terms.matcher(field, tbytes, fieldobj.format)
-        ids: list[Any] = []
-        weights: list[Any] = []
+        if m._byteids:  # string ids (term vectors), never document postings
+            raise AttributeError("_byteids")
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         while True:
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
+            if m._data is None:
+                m._read_data()
+            raw_ids, raw_w = m._data[0], m._data[1]
+            block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
+            ids.append(block)
+            if raw_w is None or isinstance(raw_w, float):
+                weights.append(np.full(block.size, 1.0 if raw_w is None else raw_w, dtype=np.float32))
+            else:
+                weights.append(np.asarray(raw_w, dtype=np.float32))
             if m._lastblock:
                 break
             m._next_block()
-        return ids, weights
-    except AttributeError:  # another codec: the public, slower path
+        return np.concatenate(ids), np.concatenate(weights)
+    except AttributeError:  # not a W3 block matcher
         m = reader.postings(field, tbytes)
-        ids, weights = [], []
+        out_ids, out_w = [], []
         while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
+            out_ids.append(m.id())
+            out_w.append(m.weight())
             m.next()
-        return ids, weights
+        return np.asarray(out_ids, dtype=np.int64), np.asarray(out_w, dtype=np.float32)
+
+
+def _numeric(reader: Any, count: int, dtype: Any) -> np.ndarray | None:
+    """A Whoosh `NumericColumn` reader's values for a segment's `count` documents in one read (its
+    `__getitem__` costs a Python call and a struct unpack per document: seconds at a million), or None
+    for any other reader. The column stores values up to the last non-default one; the rest are default."""
+    try:
+        typecode, fixedlen, stored = reader._typecode, reader._fixedlen, reader._count
+        raw = reader._dbfile.get(reader._basepos, stored * fixedlen) if stored else b""
+        default = reader._default
+    except AttributeError:
+        return None
+    out = np.full(count, default, dtype=dtype)
+    stored = min(stored, count)
+    out[:stored] = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">"), count=stored)
+    return out
 
 
 class Snapshot:
     """One searcher's view: live documents, postings and lengths as arrays, cached."""
 
-    def __init__(self, searcher: Any, cache_bytes: int = 96 * 2**20) -> None:
+    #: Postings kept decoded (LRU). 96 MB held the bench's query mix at 100k but not at 300k, where re-reading
+    #: the evicted blocks (zlib + pickle per 128 postings) made the all-facets p95 207 ms of CPU; 512 MB: 40 ms.
+    CACHE_BYTES = 256 * 2**20
+
+    def __init__(self, searcher: Any, cache_bytes: int | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
@@ -66,7 +97,8 @@ class Snapshot:
         self.live = live
         self.doc_count = int(live.sum())
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cache_bytes = cache_bytes  # bounds memory: common terms hold ~8 bytes per document
+        # bounds memory: common terms hold ~8 bytes per document
+        self._cache_bytes = self.CACHE_BYTES if cache_bytes is None else cache_bytes
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
 
@@ -81,7 +113,7 @@ class Snapshot:
         all_w: list[np.ndarray] = []
         for leaf, offset in self.leaves:
             ids, weights = _read_leaf(leaf, field, term)
-            if ids:
+            if ids.size:
                 all_ids.append(np.asarray(ids, dtype=np.int32) + offset)
                 all_w.append(np.asarray(weights, dtype=np.float32))
         if all_ids:
@@ -117,10 +149,14 @@ class Snapshot:
             count = leaf.doc_count_all()
             try:
                 col = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-                raw = np.frombuffer(bytes(bytearray(col[d] for d in range(count))), dtype=np.uint8) \
-                    if col is not None else np.zeros(count, dtype=np.uint8)
+            except AttributeError:  # another codec: one call per document
+                col = None
+            raw = _numeric(col, count, np.uint8) if col is not None else None
+            if raw is not None:
                 arr[offset:offset + count] = _BYTE_LENGTH[raw]
-            except AttributeError:
+            elif col is None and hasattr(leaf, "_perdoc"):  # no document has this field in the segment
+                arr[offset:offset + count] = 0
+            else:
                 arr[offset:offset + count] = [leaf.doc_field_length(d, field, 0) for d in range(count)]
         self._lengths[field] = arr
         return arr
@@ -128,6 +164,17 @@ class Snapshot:
     def avg_length(self, field: str) -> float:
         total = self.reader.field_length(field)
         return max(1.0, total / max(1, self.n))
+
+    def numeric_column(self, field: str, dtype: Any) -> np.ndarray:
+        """A numeric column (`NumericColumn`) for every document, as one array (global numbering)."""
+        out = np.empty(self.n, dtype=dtype)
+        for leaf, offset in self.leaves:
+            count = leaf.doc_count_all()
+            reader = leaf.column_reader(field, translate=False)  # the stored numbers as they are
+            values = _numeric(reader, count, dtype)
+            out[offset:offset + count] = values if values is not None else np.fromiter(reader, dtype=dtype,
+                                                                                        count=count)
+        return out
 
     def column(self, field: str) -> list[Any]:
         """A sortable field's values for every document (global numbering)."""

@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from index import layout
 from index.analysis import fold_word
 from index.facetdefs import hidden
-from index.facets import UNKNOWN, facet_values
+from index.facets import UNKNOWN, Matches, facet_values
 from index.matching import Evaluator
 from index.query import Parsed, Text, parse
 from index.schema import split_values
@@ -32,6 +32,8 @@ from nlp.collation import vi_sorted
 
 #: Facets a query may filter on or count: the UI's list, the timeline's months and the carried-out models.
 KNOWN_FACETS = (*FACETS, *hidden())  # index.facetdefs
+#: Candidates sorted beyond twice the last one of the asked page (the rest are only partitioned away).
+ORDER_ROOM = 64
 
 
 class IndexMissing(FileNotFoundError):
@@ -191,13 +193,18 @@ class SearchIndex:
             for m in masks.values():
                 outside &= m
             result.outside_scope = _count(outside, groups, shared)
+        contexts: dict[str | None, Matches] = {}  # one per distinct mask: every unselected facet shares one
         for name in q.facets:
             ctx = base.copy()
             for other, m in masks.items():
                 if other != name:
                     ctx &= m
             field = view.facet(name)
-            result.facets[name] = facet_values(field, field.counts(ctx, groups, shared), selected.get(name, ()),
+            key = name if name in masks else None
+            if field.value_of is not None and key not in contexts:
+                contexts[key] = Matches(ctx, groups, shared)
+            counts = field.counts(ctx, groups, shared, contexts.get(key))
+            result.facets[name] = facet_values(field, counts, selected.get(name, ()),
                                                q.facet_limit, by_value=name in ("year", "month"))
         sort = q.sort if parsed.node is not None or q.sort != "relevance" else "newest"
         result.hits = self._page(view, final, score, sort, q, parsed)
@@ -247,7 +254,10 @@ class SearchIndex:
                 base &= view.facet(name).mask(view.n, values)
         return base
 
-    def _order(self, view: View, candidates: np.ndarray, score: np.ndarray, sort: str) -> np.ndarray:
+    def _order(self, view: View, candidates: np.ndarray, score: np.ndarray, sort: str, want: int = 0) -> np.ndarray:
+        """The candidates best first; with `want`, only those that can rank among the first `want` (all at or
+        above the want-th one's first sort key, ties included): sorting every match of a common word at a
+        million articles cost more than the rest of the search."""
         dates = view.dates[candidates]
         if sort == "newest":
             keys = (-score[candidates], -dates)
@@ -255,24 +265,33 @@ class SearchIndex:
             keys = (-score[candidates], np.where(dates > 0, dates, 99999999))
         else:
             keys = (-dates, -score[candidates])
+        if 0 < want < candidates.size // 2:
+            first = keys[-1]
+            top = first <= np.partition(first, want)[want]
+            candidates, keys = candidates[top], tuple(k[top] for k in keys)
         return candidates[np.lexsort(keys)]
 
     def _page(self, view: View, final: np.ndarray, score: np.ndarray, sort: str, q: SearchQuery,
               parsed: Parsed) -> list[Hit]:
-        ordered = self._order(view, np.flatnonzero(final), score, sort)
-        copies: np.ndarray | None = None
-        if q.collapse and ordered.size:
-            groups = view.groups
-            shared = view.shared[ordered]
-            if shared.any():  # keep the best-ranked copy of each republished story
-                at = np.flatnonzero(shared)
-                _, first = np.unique(groups[ordered[at]], return_index=True)
-                keep = ~shared
-                keep[at[first]] = True
-                ordered = ordered[keep]
-            copies = np.bincount(groups[final], minlength=int(groups.max()) + 1)
         per_page = max(1, min(q.per_page, 200))
         start = (max(1, q.page) - 1) * per_page
+        candidates = np.flatnonzero(final)
+        want = 2 * (start + per_page) + ORDER_ROOM  # room for the copies collapsing drops
+        while True:
+            ordered = self._order(view, candidates, score, sort, want)
+            if q.collapse and ordered.size:
+                shared = view.shared[ordered]
+                if shared.any():  # keep the best-ranked copy of each republished story
+                    at = np.flatnonzero(shared)
+                    _, first = np.unique(view.groups[ordered[at]], return_index=True)
+                    keep = ~shared
+                    keep[at[first]] = True
+                    ordered = ordered[keep]
+            if not 0 < want < candidates.size // 2 or ordered.size >= start + per_page:
+                break
+            want = 0  # the copies filled the room: order them all
+        copies = np.bincount(view.groups[final], minlength=int(view.groups.max()) + 1) \
+            if q.collapse and candidates.size else None
         page = ordered[start:start + per_page]
         terms, exact = query_terms(parsed.positive_words())
         hits = []

@@ -31,12 +31,18 @@ def _forms(view: Any, field: str) -> dict[str, list[tuple[int, str]]]:
     cached = view.suggest_cache.get(key)
     if cached is not None:
         return dict(cached)
+    # Segment by segment, summed here: the whole index's iter_field looks every term up in every segment
+    # (a random read each), which grew with the number of segments of a large rebuild.
+    frequency: dict[Any, int] = defaultdict(int)
+    for leaf, _offset in view.snap.leaves:
+        for i, (term, info) in enumerate(leaf.iter_field(field)):
+            if i >= _MAX_LEXICON:
+                break
+            frequency[term] += info.doc_frequency()
     forms: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for i, (term, info) in enumerate(view.snap.reader.iter_field(field)):
-        if i >= _MAX_LEXICON:
-            break
+    for term, df in frequency.items():
         text = term.decode("utf-8") if isinstance(term, bytes) else term
-        forms[fold_word(text)].append((info.doc_frequency(), text))
+        forms[fold_word(text)].append((df, text))
     for variants in forms.values():
         variants.sort(reverse=True)
     view.suggest_cache[key] = forms

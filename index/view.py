@@ -59,7 +59,7 @@ class View:
     def relevance(self) -> np.ndarray:
         """Each document's topic relevance in [0, 1] (nlp.relevance), float32; usable as a ranking prior."""
         if self._relevance is None:
-            self._relevance = np.fromiter(self.snap.column("relevance"), dtype=np.float32, count=self.n)
+            self._relevance = self.snap.numeric_column("relevance", np.float32)
         return self._relevance
 
     @property

@@ -153,3 +153,28 @@ def test_parallel_rebuild_killed_midway_leaves_the_live_index(tmp_path: Path, ar
     assert done.returncode == 0, done.stderr[-2000:]
     with SearchIndex.open(tmp_path / "index") as idx:
         assert idx.doc_count() == len(copies)
+
+
+def test_a_build_in_many_segments_answers_as_one(tmp_path: Path, articles: list[Article],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker starts a new segment every SEGMENT_ARTICLES articles (bounded memory at a million): same
+    answers, and the per-snapshot arrays read whole from the columns equal Whoosh's per-document values."""
+    with Archive.open(tmp_path / "data") as archive:
+        archive.upsert_many(articles)
+        sync_index(archive, tmp_path / "one", rebuild=True, procs=1)
+        monkeypatch.setattr(bulk, "SEGMENT_ARTICLES", 7)
+        sync_index(archive, tmp_path / "many", rebuild=True, procs=1)
+    generation = layout.current_dir(tmp_path / "many")
+    assert generation is not None
+    assert len(whoosh_index.open_dir(str(generation))._segments()) == -(-len(articles) // 7)
+    with SearchIndex.open(tmp_path / "one") as i1, SearchIndex.open(tmp_path / "many") as i2:
+        for q in ("chỉ thị 05", "dang uy", '"học tập và làm theo"', "CT05", "mô hình"):
+            r1, r2 = i1.search(SearchQuery(text=q)), i2.search(SearchQuery(text=q))
+            assert (r1.total, [h.id for h in r1.hits], r1.facets) == (r2.total, [h.id for h in r2.hits], r2.facets), q
+        snap, reader = i2.view.snap, i2.view.snap.reader
+        for field in ("title", "body_f", "words", "docs"):
+            assert snap.lengths(field).tolist() == [float(reader.doc_field_length(d, field, 0) or 0)
+                                                    for d in range(snap.n)], field
+        expected = [float(v) for v in reader.column_reader("relevance")]
+        assert i2.view.relevance.tolist() == pytest.approx(expected)
+        assert any(expected)

@@ -134,3 +134,30 @@ def test_phrases_need_adjacent_words(idx: SearchIndex) -> None:
     loose = idx.search(SearchQuery(text="chí minh")).total
     assert phrase > 0 and reversed_ < phrase <= loose
     assert idx.search(SearchQuery(text='"chi minh"')).total == phrase  # folded phrases too
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("collapse", [True, False])
+def test_pages_from_the_partial_order_equal_the_full_order(idx: SearchIndex, sort: str, collapse: bool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the candidates that can reach the page are sorted (a million matches took seconds to sort):
+    every page is the one the full order gives, copies collapsed or not."""
+    from index import store
+
+    full_order = SearchIndex._order
+    calls: list[int] = []
+
+    def spy(self: SearchIndex, view: object, candidates: object, score: object, sort: str, want: int = 0) -> object:
+        calls.append(want)
+        return full_order(self, view, candidates, score, sort, want)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "ORDER_ROOM", 0)  # the small index: the partial order must still be used
+    monkeypatch.setattr(SearchIndex, "_order", spy)
+    for text in ("", "Bác", "chỉ thị 05"):
+        for page, per_page in ((1, 1), (2, 2), (3, 5), (1, 200)):
+            q = SearchQuery(text=text, sort=sort, collapse=collapse, page=page, per_page=per_page, scope="all")
+            partial = [h.id for h in idx.search(q).hits]
+            with monkeypatch.context() as m:
+                m.setattr(store, "ORDER_ROOM", 10**9)  # every candidate sorted
+                assert [h.id for h in idx.search(q).hits] == partial, (text, page, per_page)
+    assert any(0 < w < 10 for w in calls)

@@ -41,3 +41,23 @@ def test_spread_leaves_the_unknown_province_out(idx: SearchIndex) -> None:
     assert spread and UNKNOWN not in spread
     assert all(UNKNOWN not in provinces and provinces == sorted(set(provinces), key=provinces.index)
                for provinces in spread.values())
+
+
+@pytest.mark.parametrize("collapse", [False, True])
+@pytest.mark.parametrize("text", ["", "Bác"])
+def test_single_valued_counts_equal_the_postings_counts(idx: SearchIndex, collapse: bool, text: str) -> None:
+    """Province, year, source count over the matching documents' `value_of` (fast at a million): the same
+    counts as over every posting of the facet."""
+    view = idx.view
+    mask = idx._final(SearchQuery(text=text, scope="all"), view)
+    groups, shared = (view.groups, view.shared) if collapse else (None, None)
+    for name in ("province", "province_2025", "year", "source"):
+        field = view.facet(name)
+        assert field.value_of is not None, name
+        fast = field.counts(mask, groups, shared)
+        saved, field.value_of = field.value_of, None
+        try:
+            assert field.counts(mask, groups, shared).tolist() == fast.tolist(), name
+        finally:
+            field.value_of = saved
+    assert view.facet("model").value_of is None  # several models per article: counted over its postings
