@@ -2,7 +2,7 @@
 
 The index schema (`index.schema`: one stored field per facet, filled by `values`), the facets the UI,
 the URL parameters and the API accept (`index.types.FACETS`), the query prefixes (`index.query`), the
-sidebar and heading labels (`webui.helpers.FACET_LABELS`), the filter chips (`webui.chips`), the CLI's
+web UI's sidebar and heading labels, its filter chips, the CLI's
 filter suggestions and the help page's prefix table are all read from `FACET_DEFS`. Adding a facet is
 one `FacetDef` here (and a `SCHEMA_VERSION` bump in `index.schema`; see docs/architecture.md).
 """

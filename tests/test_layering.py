@@ -97,3 +97,13 @@ def test_modules_stay_small(package: str) -> None:
     big = {str(p.relative_to(ROOT)): n for p in modules(package)
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not big
+
+
+def test_lower_layers_never_name_the_web_ui() -> None:
+    """The issue's own check, `grep -rn webui crawler nlp index pipeline`: not even a comment or a
+    docstring below the web layer names it (a name in prose is how an upward dependency starts)."""
+    hits = [f"{path.relative_to(ROOT)}:{n}" for package in ("crawler", "nlp", "index", "pipeline")
+            for path in sorted((ROOT / package).rglob("*")) if path.is_file() and path.suffix in (".py", ".toml", ".md")
+            for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+            if "webui" in line]
+    assert hits == []
