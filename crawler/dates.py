@@ -50,21 +50,16 @@ def iso_local(value: datetime) -> str:
 
 
 def parse_iso(text: str) -> str | None:
-    """An ISO 8601 date from metadata ("2023-06-20T02:30:43+07:00", "...Z", "2016-05-15")."""
-    match = _ISO.search(text.strip())
-    if not match:
+    """An ISO 8601 date from metadata ("2023-06-20T02:30:43+07:00", "...Z", "2016-05-15"), as Vietnam
+    wall-clock time (`parse_iso_stated` keeps the page's own clock instead)."""
+    stated = parse_iso_stated(text)
+    if stated is None:
         return None
-    value = _build(match["y"], match["m"], match["d"], match["H"], match["M"], match["S"])
-    if value is None:
+    wall, tz = stated
+    try:
+        return iso_local(datetime.fromisoformat(wall + (tz or "")))
+    except ValueError:
         return None
-    tz = match["tz"]
-    if tz:
-        try:
-            aware = datetime.fromisoformat(f"{value.isoformat()}{'+00:00' if tz == 'Z' else tz}")
-        except ValueError:
-            return None
-        return iso_local(aware)
-    return iso_local(value)
 
 
 def parse_vn_date(text: str) -> str | None:
