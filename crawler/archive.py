@@ -64,6 +64,9 @@ class Archive:
     def __init__(self, location: Path | str, readonly: bool = False) -> None:
         self.location = str(location)
         self.postgres = archive_pg.is_url(self.location)
+        if not self.postgres and "://" in self.location:  # a typo'd URL must not become a directory "mysql:"
+            scheme = self.location.split("://")[0]
+            raise ArchiveError(f"archive {scheme}://…: not an archive (a postgresql:// URL or a file)")
         self.path = self.location if self.postgres else Path(location)
         self.where = archive_pg.redact(self.location) if self.postgres else str(self.path)
         self.errors = archive_pg.errors() if self.postgres else archive_sqlite.ERRORS

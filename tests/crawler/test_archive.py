@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.article import Article, Enrichment
 
 
@@ -135,3 +135,11 @@ def test_concurrent_writers_number_changes_in_commit_order(tmp_path: Path) -> No
         final = {article_id: seq for seq, article_id, _a in a.changes_since(0)}
     assert len(final) == 240 and sorted(final.values()) == list(range(1, 241))
     assert seen == final
+
+
+def test_an_unknown_url_scheme_is_an_error_not_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--archive mysql://…` (or a typo in CT05_ARCHIVE) says so in one line and creates nothing."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ArchiveError, match=r"^archive mysql://…: not an archive"):
+        Archive.open(tmp_path, location="mysql://user:secret@host/db")
+    assert list(tmp_path.iterdir()) == []
