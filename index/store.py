@@ -167,6 +167,7 @@ class SearchIndex:
         universe = live if in_scope is None else live & in_scope
         if q.date_from or q.date_to:
             universe = universe & view.date_mask(q.date_from, q.date_to)
+        relaxed = False  # the matcher let in partial matches (too few held every word)
         if parsed.node is None:
             base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
             if q.text.strip() and not messages:
@@ -176,9 +177,17 @@ class SearchIndex:
                            view.relevance, model_names(view), universe)
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
+            relaxed = bool(ev.notes)
         if q.date_from or q.date_to:
             base &= view.date_mask(q.date_from, q.date_to)
         outside = base & ~in_scope if in_scope is not None and parsed.node is not None else None
+        if outside is not None and relaxed:
+            # The scope may have relaxed a query the whole archive matches strictly ("Lào Cai": 2 topic
+            # stories hold both words): count what the "all" page would show, not the relaxed matches.
+            wide = view.snap.live & view.date_mask(q.date_from, q.date_to)
+            every = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
+                              view.relevance, model_names(view), wide).evaluate(parsed.node)[0]
+            outside = every & wide & ~in_scope
         if in_scope is not None:  # in the base mask, so the total and every facet count share it
             base &= in_scope
         selected = {name: values for name, values in q.filters if values}
