@@ -160,7 +160,7 @@ class SearchIndex:
 
     def _search(self, q: SearchQuery, view: View) -> SearchResult:
         parsed = parse(q.text)
-        messages = list(parsed.messages)
+        messages = [*parsed.messages, *view.unknown_values(parsed.node)]
         restored = restore_map(view, parsed)
         live = view.snap.live
         in_scope = view.scope_mask(q.scope)

@@ -112,6 +112,18 @@ def test_field_prefixes_and_dates(idx: SearchIndex) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
+
+@pytest.mark.parametrize(("text", "label"), [("tinh:XYZ", "Tỉnh, thành (trước 7/2025)"), ("nam:abc", "Năm"),
+                                             ('-mo_hinh:"không có mô hình này"', "Mô hình điển hình")])
+def test_a_prefix_naming_no_value_says_so(idx: SearchIndex, text: str, label: str) -> None:
+    res = idx.search(SearchQuery(text=text, facet_limit=0))
+    typed = text.split(":", 1)[1].strip('"')
+    assert res.message and f"Không có “{typed}” trong bộ lọc “{label}”" in res.message
+
+
+def test_a_prefix_naming_a_value_adds_no_note(idx: SearchIndex) -> None:
+    assert idx.search(SearchQuery(text="tinh:yen_bai", facet_limit=0)).message is None
+
 def test_more_like_this(idx: SearchIndex, articles: list[Article]) -> None:
     related = idx.more_like_this(articles[1].id, n=5)
     assert related and all(h.id != articles[1].id for h in related)
