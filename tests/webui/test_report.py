@@ -250,9 +250,13 @@ def test_cli_writes_the_same_report(client: FlaskClient, data_dir: Path, cli_out
     assert result.exit_code == 0, result.output
     page = html.read_text(encoding="utf-8")
     assert SECTIONS["provinces"] in page and "<style>" in page and "từ ngày 01/01/2017" in page
-    for bad in (["--out", str(cli_out / "x.pdf")], ["--from", "2017-02-30", "--out", str(out)]):
+    wrong = cli_out / "sai.docx"
+    for bad in (["--out", str(cli_out / "x.pdf")], ["--from", "2017-02-30", "--out", str(out)],
+                ["--province", "ha noi", "--out", str(wrong)], ["--model", "không có", "--out", str(wrong)]):
         result = CliRunner().invoke(cli, ["report", "--data-dir", str(data_dir), *bad])
         assert result.exit_code == 2 and "Traceback" not in result.output
+        if "--province" in bad or "--model" in bad:
+            assert "không có “" in result.output and not wrong.exists()
 
 
 def test_report_json_round_trips(client: FlaskClient) -> None:
