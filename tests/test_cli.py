@@ -36,3 +36,12 @@ def test_readme_quick_start_is_exactly_two_commands() -> None:
     quick = README.split("## Quick start", 1)[1].split("```", 2)[1]
     commands = [line.split("#")[0].strip() for line in quick.splitlines()[1:] if line.strip()]
     assert commands == ["make demo", "make test"]
+
+
+def test_analyze_names_a_bad_file_once(tmp_path: Path) -> None:
+    missing, empty = tmp_path / "khong-co.html", tmp_path / "rong.txt"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(missing), str(empty)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and all(line.count(str(tmp_path)) == 1 for line in lines), lines
