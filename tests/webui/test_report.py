@@ -263,3 +263,19 @@ def test_report_json_round_trips(client: FlaskClient) -> None:
     data = api(client, "/report.json", {})
     assert json.loads(json.dumps(data)) == data
     assert data["query"]["scope"] == "topic"
+
+
+def test_page_print_word_and_json_share_one_build(data_dir: Path) -> None:
+    from webui import create_app
+    from webui.resources import close_index
+
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        client = app.test_client()
+        for url in ("/report?scope=all", "/report/print?scope=all", "/report.docx?scope=all", "/report.json?scope=all"):
+            assert client.get(url).status_code == 200, url
+        assert len(app.extensions["ct05.report_cache"].items) == 1  # built once, not four times
+        assert client.get("/report.json?scope=all&era=2025").status_code == 200
+        assert len(app.extensions["ct05.report_cache"].items) == 2
+    finally:
+        close_index(app)
