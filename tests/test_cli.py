@@ -45,3 +45,14 @@ def test_analyze_names_a_bad_file_once(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 2 and all(line.count(str(tmp_path)) == 1 for line in lines), lines
+
+
+def test_status_of_a_data_dir_that_does_not_exist_is_an_error_not_an_empty_archive(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co"
+    result = CliRunner().invoke(cli, ["status", "--data-dir", str(missing)])
+    assert result.exit_code == 1 and "Không có thư mục dữ liệu" in result.output and "Traceback" not in result.output
+    assert not missing.exists()
+    empty = tmp_path / "rong"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["status", "--data-dir", str(empty)])
+    assert result.exit_code == 0 and "articles:    0" in result.output
