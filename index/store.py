@@ -129,7 +129,7 @@ class SearchIndex:
         with self._lock:
             self.refresh(force=False)
             field = self.view.facet(facet)
-            i = field.index.get(value)
+            i = field.lookup(value)
             return None if i is None else field.values[i]
 
     def doc_count(self) -> int:

@@ -122,7 +122,7 @@ def model(name: str) -> str | Response:
     if len(name) > 300:
         raise ParamError("Tên mô hình quá dài.")
     canonical = get_index().facet_value("model", name)
-    if canonical is None or name == UNKNOWN:
+    if canonical is None or canonical == UNKNOWN:
         raise NotFoundError(f"Không có mô hình “{name[:80]}” trong kho lưu trữ.")
     if canonical is not None and canonical != name:  # a variant spelling: the catalogue entry's page
         return redirect(url_for("models.model", name=canonical, **request.args.to_dict(flat=False)))
