@@ -219,7 +219,10 @@ class SearchIndex:
         result.hits = self._page(view, final, score, sort, q, parsed)
         result.suggestion = suggestion_for(view, parsed, q.text, restored, result.total)
         result.message = " ".join(messages) or None
-        result.chips = understand(q.text, view, q.filters)
+        # A filter the current scope and dates hold no story of would lead to an empty page ("Cà Mau" in the
+        # topic scope): not offered.
+        result.chips = [c for c in understand(q.text, view, q.filters)
+                        if (view.facet(c.facet).mask(view.n, (c.value,)) & universe).any()]
         return result
 
     def spread(self, q: SearchQuery, facet: str, across: str) -> dict[str, list[str]]:

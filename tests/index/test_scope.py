@@ -115,3 +115,15 @@ def test_outside_count_is_what_the_all_scope_shows_when_the_topic_relaxes(relaxi
     assert every.message is None and every.total == 13
     off_topic = [h for h in every.hits if h.id not in {t.id for t in topic.hits}]
     assert topic.outside_scope == len(off_topic) == 11
+
+
+def test_a_filter_chip_is_offered_only_when_the_scope_holds_stories_of_it(idx: SearchIndex) -> None:
+    # The fixture's Thanh Hóa stories are all off the topic: in the topic scope the chip would empty the page.
+    chips = {(c.facet, c.value) for c in idx.search(SearchQuery(text="Thanh Hóa")).chips}
+    assert ("province", "Thanh Hóa") not in chips
+    every = {(c.facet, c.value) for c in idx.search(SearchQuery(text="Thanh Hóa", scope="all")).chips}
+    assert ("province", "Thanh Hóa") in every
+    for scope in ("topic", "all"):
+        for text in ("Nghệ An", "Yên Bái Hòa Bình", "Thừa Thiên Huế"):
+            for chip in idx.search(SearchQuery(text=text, scope=scope)).chips:
+                assert idx.search(SearchQuery(scope=scope, filters=((chip.facet, (chip.value,)),))).total > 0
