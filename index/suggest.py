@@ -183,6 +183,9 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
         else:
             single = _dominant_forms(view, "body")
             corrected = [single.get(c, c) if fold_word(c) == c else c for c in corrected]
+        if any(fold_word(w) != w for w in words):  # inside an accented query a bare word the index has is
+            corrected = [w if fold_word(w) == w and view.snap.doc_frequency("body_f", w) else c  # meant (restore_map)
+                         for w, c in zip(words, corrected, strict=True)]
         fixed.update(zip(words, corrected, strict=True))
     fixed = {w: f for w, f in fixed.items() if f != w}
     if not fixed:

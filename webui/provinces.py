@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
@@ -158,13 +158,16 @@ def coverage_export(fmt: str) -> Response:
 
 
 @bp.get("/provinces/<name:name>")
-def province(name: str) -> str:
+def province(name: str) -> str | Response:
     """One province: articles per month, top models, themes and sources, latest articles."""
     if len(name) > 100:
         raise ParamError("Tên tỉnh quá dài.")
     facet = era_facet(request.args.get("era", ""))
-    if get_index().facet_value(facet, name) is None and name not in all_names(facet)[0]:
+    canonical = get_index().facet_value(facet, name)
+    if canonical is None and name not in all_names(facet)[0]:
         raise NotFoundError(f"Không có tỉnh, thành “{name[:80]}” trong kho lưu trữ.")
+    if canonical is not None and canonical != name:  # "Thanh Hoá", "thanh hóa": the page of "Thanh Hóa"
+        return redirect(url_for("provinces.province", name=canonical, **request.args.to_dict(flat=False)))
     base = parse_search(request.args, extra=("era",), per_page=20)
     filters = tuple(f for f in base.filters if f[0] != facet) + ((facet, (name,)),)
     query = dataclasses.replace(base, filters=filters, facets=("model", "theme", "source", "document", "month"),

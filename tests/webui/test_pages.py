@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from flask.testing import FlaskClient
@@ -86,3 +87,16 @@ def test_phrases_page_is_distinctive_for_a_selection(client: FlaskClient) -> Non
     assert "đặc trưng" in html and "% bài toàn kho" in html
     whole = client.get("/phrases?scope=all").get_data(as_text=True)
     assert "xuất hiện nhiều nhất" in whole
+
+
+def test_a_phrases_download_in_an_unknown_format_is_refused_before_counting(data_dir: Path) -> None:
+    from webui import create_app
+    from webui.resources import close_index
+
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        res = app.test_client().get("/phrases.json?q=Bác")
+        assert res.status_code == 400 and "csv hoặc xlsx" in res.get_data(as_text=True)
+        assert "ct05.phrase_baseline" not in app.extensions  # the archive's phrases were not counted for it
+    finally:
+        close_index(app)

@@ -80,6 +80,9 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     from pipeline.schedule_state import schedule_status
 
     readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
+    if not readonly and not resolve_data_dir(data_dir).is_dir():  # a mistyped --data-dir: not an empty archive
+        raise click.ClickException(f"Không có thư mục dữ liệu {resolve_data_dir(data_dir)} "
+                                   "(kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),

@@ -43,7 +43,7 @@ def analyze(files: tuple[Path, ...], as_json: bool) -> None:
             record = analyze_file(path)
         except AnalyzeError as exc:
             failed += 1
-            click.echo(term(f"{path}: {exc}"), err=True)
+            click.echo(term(str(exc)), err=True)  # the message names the file
             if as_json:
                 click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
             continue
