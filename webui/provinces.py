@@ -11,6 +11,7 @@ from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
 from index.types import FACETS, SearchQuery
 from nlp.collation import vi_key, vi_sorted
+from nlp.gazetteer import to_2025
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import FACET_LABELS, search_url
 from webui.params import NotFoundError, ParamError, check_page, parse_search, query_args
@@ -165,6 +166,10 @@ def province(name: str) -> str | Response:
     facet = era_facet(request.args.get("era", ""))
     canonical = get_index().facet_value(facet, name)
     if canonical is None and name not in all_names(facet)[0]:
+        merged = to_2025(name) if facet == "province_2025" else None
+        if merged and merged != name:  # a pre-2025 name asked for among the 34: say where it went
+            raise NotFoundError(f"“{name[:80]}” là tỉnh trước khi sáp nhập (1/7/2025), nay thuộc {merged}: "
+                                f"xem trang {merged} hoặc chọn 63 tỉnh.")
         raise NotFoundError(f"Không có tỉnh, thành “{name[:80]}” trong kho lưu trữ.")
     if canonical is not None and canonical != name:  # "Thanh Hoá", "thanh hóa": the page of "Thanh Hóa"
         return redirect(url_for("provinces.province", name=canonical, **request.args.to_dict(flat=False)))

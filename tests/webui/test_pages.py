@@ -100,3 +100,11 @@ def test_a_phrases_download_in_an_unknown_format_is_refused_before_counting(data
         assert "ct05.phrase_baseline" not in app.extensions  # the archive's phrases were not counted for it
     finally:
         close_index(app)
+
+
+def test_a_pre_merger_province_among_the_34_says_where_it_went(client: FlaskClient) -> None:
+    page = client.get("/provinces/" + quote("Yên Bái") + "?era=2025")
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert "nay thuộc Lào Cai" in text and "Traceback" not in text
+    assert client.get("/provinces/" + quote("Lào Cai") + "?era=2025").status_code == 200
