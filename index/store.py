@@ -179,7 +179,10 @@ class SearchIndex:
             messages.extend(ev.notes)
             relaxed = bool(ev.notes)
         if q.date_from or q.date_to:
+            undated = int((base & (view.dates == 0) & (live if in_scope is None else in_scope)).sum())
             base &= view.date_mask(q.date_from, q.date_to)
+            if undated:  # else a researcher reads "no stories in 2020" where the stories merely lack a date
+                messages.append(f"{undated} bài không rõ ngày đăng không được tính trong khoảng ngày đã chọn.")
         outside = base & ~in_scope if in_scope is not None and parsed.node is not None else None
         if outside is not None and relaxed:
             # The scope may have relaxed a query the whole archive matches strictly ("Lào Cai": 2 topic

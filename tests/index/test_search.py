@@ -185,3 +185,17 @@ def test_a_filter_value_written_differently_finds_the_same_stories(idx: SearchIn
     loose = idx.search(SearchQuery(filters=(("province", (typed,)),), facet_limit=0, scope="all"))
     assert loose.total == exact.total > 0
     assert idx.facet_value("province", "Thanh Hoa") is None  # diacritics dropped is another name, not a spelling
+
+
+def test_a_date_range_says_how_many_undated_stories_it_leaves_out(tmp_path: Path) -> None:
+    text = "Cán bộ, đảng viên học tập và làm theo tấm gương đạo đức Hồ Chí Minh ở cơ sở."
+    rows = [Article(url=f"https://baonghean.vn/d-{n}.html", source="baonghean", title=f"Làm theo Bác {n}",
+                    body=text, published=published) for n, published in enumerate(["2020-05-01T08:00:00", None, None])]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(rows)
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as index:
+        res = index.search(SearchQuery(text="làm theo Bác", date_from="2020-01-01", date_to="2020-12-31", scope="all"))
+        assert res.total == 1
+        assert res.message is not None and "2 bài không rõ ngày đăng" in res.message
+        assert index.search(SearchQuery(text="làm theo Bác", scope="all")).message is None
