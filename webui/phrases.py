@@ -22,6 +22,8 @@ from webui.tables import check_format, table_response
 bp = Blueprint("phrases", __name__)
 #: Rows of each table the page shows (and exports).
 SHOWN = 50
+#: Share by which the archive must grow or shrink before its phrase baseline is counted again.
+BASELINE_DRIFT = 0.05
 
 #: Words every Chỉ thị 05 article repeats ("học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
 #: "Chỉ thị 05-CT/TW của Bộ Chính trị") and connectives: they say nothing about one result set.
@@ -185,16 +187,18 @@ def _texts(ids: Iterable[str]) -> list[str]:
 
 
 def archive_baseline() -> tuple[Tally, Tally]:
-    """Phrases and words of the whole archive (a sample of `PHRASES_SAMPLE` articles, every scope), once
-    per index version: what a selection is compared with."""
+    """Phrases and words of the whole archive (a sample of `PHRASES_SAMPLE` articles, every scope): what a
+    selection is compared with. Counted again only when the archive has grown or shrunk by more than
+    `BASELINE_DRIFT`: a periodic crawl changes the index every few minutes, and a sample's proportions
+    do not move with a few stories, so the first reader after each crawl need not wait seconds for it."""
     cache = current_app.extensions.setdefault("ct05.phrase_baseline", {})
-    version = get_index().version()
-    if version not in cache:
+    count = get_index().doc_count()
+    cached = cache.get("entry")
+    if cached is None or abs(count - cached[0]) > BASELINE_DRIFT * max(cached[0], 1):
         ids, _total = sample_ids(SearchQuery(scope="all", sort="newest"), int(current_app.config["PHRASES_SAMPLE"]))
         texts = _texts(ids)
-        cache.clear()
-        cache[version] = (tally(texts, (2, 3)), tally(texts, (1,)))
-    return cache[version]  # type: ignore[no-any-return]
+        cached = cache["entry"] = (count, (tally(texts, (2, 3)), tally(texts, (1,))))
+    return cached[1]  # type: ignore[no-any-return]
 
 
 def whole_archive(query: SearchQuery) -> bool:

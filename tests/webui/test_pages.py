@@ -108,3 +108,38 @@ def test_a_pre_merger_province_among_the_34_says_where_it_went(client: FlaskClie
     text = page.get_data(as_text=True)
     assert "nay thuộc Lào Cai" in text and "Traceback" not in text
     assert client.get("/provinces/" + quote("Lào Cai") + "?era=2025").status_code == 200
+
+
+def test_the_phrase_baseline_is_counted_again_only_when_the_archive_has_moved(
+        tmp_path: Path, articles: list[Article]) -> None:
+    # A periodic crawl adds a few stories every few minutes: the first reader after it must not wait
+    # seconds for the whole archive's phrases to be counted again.
+    import dataclasses
+
+    from crawler.archive import Archive
+    from index.sync import sync_index
+    from webui import create_app
+    from webui.resources import close_index
+
+    def add(rows: list[Article]) -> None:
+        with Archive.open(tmp_path) as archive:
+            archive.upsert_many(rows)
+            sync_index(archive, tmp_path / "index")
+
+    def copies(n: int, tag: str) -> list[Article]:
+        return [dataclasses.replace(a, url=f"{a.url}?{tag}{i}") for i, a in enumerate(articles[:n])]
+
+    add(articles)
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    client = app.test_client()
+    try:
+        assert client.get("/phrases?q=Bác").status_code == 200
+        first = app.extensions["ct05.phrase_baseline"]["entry"]
+        add(copies(1, "a"))  # under 5 % more stories: the same baseline
+        assert client.get("/phrases?q=Bác").status_code == 200
+        assert app.extensions["ct05.phrase_baseline"]["entry"] is first
+        add(copies(10, "b"))  # a quarter more: counted again
+        assert client.get("/phrases?q=Bác").status_code == 200
+        assert app.extensions["ct05.phrase_baseline"]["entry"] is not first
+    finally:
+        close_index(app)
