@@ -32,6 +32,8 @@ FALLBACK_SHARE = 0.25
 PHRASE_GAIN = 1.0
 #: How much a fully on-topic article (relevance 1) gains over an unrelated one: score × (1 + PRIOR).
 PRIOR = 0.25
+#: How much an article of a theme the query names (nlp.themes.query_themes) gains: score × (1 + THEME_PRIOR).
+THEME_PRIOR = 0.2
 
 Masker = Callable[[Facet], np.ndarray]
 Dater = Callable[[DateRange], np.ndarray]
@@ -43,12 +45,14 @@ class Evaluator:
     def __init__(self, snap: Snapshot, facet_mask: Masker, date_mask: Dater,
                  restored: dict[str, str] | None = None, known: set[str] | None = None,
                  prior: np.ndarray | None = None, names: set[tuple[str, ...]] | None = None,
-                 universe: np.ndarray | None = None) -> None:
+                 universe: np.ndarray | None = None, themed: np.ndarray | None = None) -> None:
         self.snap = snap
         #: The documents the search can show (scope, dates): "too few full matches" is counted there.
         self.universe = snap.live if universe is None else universe
         self.names = names or set()
         self.prior = prior
+        #: Documents of a theme the query names ("nông dân … giúp người nghèo": poverty relief), or None.
+        self.themed = themed
         self.words = WordsScorer(snap, known or set(), restored)
         #: What the evaluation had to relax, for the user (Vietnamese).
         self.notes: list[str] = []
@@ -128,6 +132,10 @@ class Evaluator:
         if self.prior is not None:
             # The topic score as a prior: among equally good matches, the Chỉ thị 05 stories first.
             score *= 1.0 + PRIOR * self.prior
+        if self.themed is not None:
+            # Stories that tell what the query asks in other words still share its theme: a soft lift
+            # that brings them into the first pages, never above a better match by much.
+            score[self.themed] *= 1.0 + THEME_PRIOR
         if self.tier.any():
             score[self.tier] += float(score.max()) + 1.0
         return mask & self.snap.live, score

@@ -174,7 +174,8 @@ class SearchIndex:
                 messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
         else:
             ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
-                           view.relevance, model_names(view), universe)
+                           view.relevance, model_names(view), universe,
+                           view.themed(" ".join(parsed.positive_words())))
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
             relaxed = bool(ev.notes)

@@ -12,6 +12,7 @@ from index.postings import Snapshot
 from index.query import And, DateRange, Facet, Node, Not, Or
 from index.schema import FACET_FIELDS
 from nlp.relevance import TOPIC_THRESHOLD
+from nlp.themes import query_themes
 
 
 def date_key(iso: str | None) -> int:
@@ -103,6 +104,11 @@ class View:
 
     def range_mask(self, node: DateRange) -> np.ndarray:
         return self.date_mask(node.lo, node.hi)
+
+    def themed(self, text: str) -> np.ndarray | None:
+        """Documents of the themes a query's text names (nlp.themes.query_themes), None when it names none."""
+        themes = query_themes(text)
+        return self.facet("theme").mask(self.n, tuple(themes)) if themes else None
 
     def typed_values(self, node: Facet) -> list[str]:
         """The values a field prefix such as tinh:yen_bai names."""

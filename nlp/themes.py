@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nlp._data import DataError, load_toml, require
 from nlp.normalize import fold
 
-__all__ = ["detect_themes", "theme_scores", "all_themes"]
+__all__ = ["detect_themes", "query_themes", "theme_scores", "all_themes"]
 
 _MAX_HITS = 3  # one term repeated 20 times is one topic, not twenty
 
@@ -75,3 +75,22 @@ def detect_themes(text: str, title: str = "") -> list[str]:
     order = {t: i for i, t in enumerate(lex.themes)}
     return [t for t, s in sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
             if s >= lex.threshold and s >= lex.relative * top]
+
+
+#: A query is a few words: one term of a theme's lexicon with at least this weight names the theme.
+QUERY_WEIGHT = 1.0
+
+
+def query_themes(query: str) -> list[str]:
+    """Themes a search query names through the same lexicon as the articles (one weighty term suffices),
+    strongest first; what the query is about when its stories use other words.
+
+    >>> query_themes("nông dân làm kinh tế giỏi giúp người nghèo")
+    ['an sinh xã hội - giảm nghèo', 'nông thôn mới']
+    """
+    lex = _lexicon()
+    scores = theme_scores(query)
+    top = max(scores.values(), default=0.0)
+    order = {t: i for i, t in enumerate(lex.themes)}
+    return [t for t, s in sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+            if s >= QUERY_WEIGHT and s >= lex.relative * top]

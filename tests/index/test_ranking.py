@@ -125,3 +125,24 @@ def test_off_topic_matches_are_counted_outside_the_scope(idx: SearchIndex) -> No
     everything = idx.search(SearchQuery(text="gạo", facets=(), scope="all"))
     assert topic.total + topic.outside_scope == everything.total
     assert everything.outside_scope == 0
+
+
+def test_a_story_of_the_theme_the_query_names_ranks_above_an_equal_match_of_another(tmp_path_factory:
+                                                                                    pytest.TempPathFactory) -> None:
+    # Both hold "nông dân" and "Nghi Ân" once and nothing else of the query; only the first is about social
+    # relief, which "giúp người nghèo" names (nlp.themes.query_themes), told in other words ("nhà tình nghĩa").
+    relief = ("Ông Tư là nông dân ở xã Nghi Ân. Nhiều năm qua ông làm từ thiện, góp tiền xây nhà tình nghĩa "
+              "và nhà đại đoàn kết, cùng địa phương làm công tác đền ơn đáp nghĩa, chăm lo gia đình chính sách.")
+    prices = ("Ông Tư là nông dân ở xã Nghi Ân. Vụ hè thu năm nay giá lúa tăng, thương lái thu mua tại ruộng, "
+              "kho bãi chật kín, các hợp tác xã tính chuyện mở rộng diện tích, đầu tư máy gặt đập liên hợp mới.")
+    data = tmp_path_factory.mktemp("themes")
+    with Archive.open(data) as archive:
+        others = [_article(110 + i, title, body) for i, (_n, title, body) in enumerate(CORPUS)]
+        archive.upsert_many(enrich_many([_article(101, "Chuyện ở xã Nghi Ân", prices + " " + FILLER),
+                                         _article(102, "Chuyện ở xã Nghi Ân", relief + " " + FILLER), *others],
+                                        workers=1))
+        sync_index(archive, data / "index")
+    with SearchIndex.open(data / "index") as index:
+        res = index.search(SearchQuery(text="nông dân Nghi Ân giúp đỡ người nghèo", facets=(), scope="all"))
+        scores = {int(h.url.rsplit("-", 1)[1].split(".")[0]): h.score for h in res.hits}
+        assert scores[102] > scores[101] * 1.1  # equal text matches; the theme makes the difference
