@@ -76,14 +76,18 @@ def _start_worker(crawl_pid: int) -> None:
     _warm()
 
 
-def _peak_rss_kb() -> int:
+def _usage() -> tuple[int, int, float]:
+    """(pid, peak RSS in KiB, user + system CPU seconds) of this worker."""
     import resource
 
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return os.getpid(), int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
-#: Peak RSS (KiB) of the extraction workers of the last pool closed in this process (for benchmarks).
+#: Peak RSS (KiB, the largest) and CPU seconds (summed) of the extraction workers of the last pool closed
+#: in this process (for benchmarks).
 last_worker_peak_rss_kb = 0
+last_worker_cpu_s = 0.0
 
 
 class ExtractPool:
@@ -140,13 +144,15 @@ class ExtractPool:
             return extract_page(body, url, site)
 
     def close(self) -> None:
-        global last_worker_peak_rss_kb
+        global last_worker_peak_rss_kb, last_worker_cpu_s
         if self.pool is not None:
             try:
-                peaks = [f.result(timeout=10) for f in [self.pool.submit(_peak_rss_kb) for _ in range(self.workers)]]
-                last_worker_peak_rss_kb = max(peaks)
+                usage = {pid: (rss, cpu) for pid, rss, cpu in
+                         [f.result(timeout=10) for f in [self.pool.submit(_usage) for _ in range(self.workers)]]}
+                last_worker_peak_rss_kb = max(rss for rss, _ in usage.values())
+                last_worker_cpu_s = sum(cpu for _, cpu in usage.values())
             except Exception:  # noqa: BLE001 - a measurement only
-                last_worker_peak_rss_kb = 0
+                last_worker_peak_rss_kb, last_worker_cpu_s = 0, 0.0
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
