@@ -75,6 +75,28 @@ def test_fold_spaces_is_split_and_join() -> None:
         assert fold_spaces(text) == " ".join(text.split()), repr(text)
 
 
+def test_strip_unsafe_fast_paths_give_what_the_regexes_give() -> None:
+    """Its shortcuts rely on every character it removes or replaces being unprintable."""
+    import random
+    import sys
+
+    from crawler.article import _SPACE_CONTROLS, _SPACES, _UNSAFE, strip_unsafe
+
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert not [c for c in every if (_UNSAFE.match(c) or _SPACE_CONTROLS.match(c)) and c.isprintable()]
+
+    def by_regex(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+        return _UNSAFE.sub("", text)
+
+    rng = random.Random(14)
+    pieces = ["a", "Đoạn ", "<p>", "\n", "\r\n", "\r", "\t", "\xa0", "\x0b", "\x0c", "\x85", "\u2028", "\u200b",
+              "\ufeff", "\x00", "\x1f", "\u00ad", "\ud800", "\uffff", "\u3000", " "]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert strip_unsafe(text) == by_regex(text), repr(text)
+
+
 def test_bad_values_are_refused_with_the_field_name() -> None:
     with pytest.raises(ValueError, match="published_source"):
         make(published_source="guess")
