@@ -7,17 +7,20 @@ extraction runs inline.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from crawler.article import Article
 from crawler.extract import extract_verdict
 from crawler.sites import Site
+
+if TYPE_CHECKING:  # the workers never import asyncio (~27 ms of a worker's start): only the crawl process uses it
+    import asyncio
 
 #: An extracted page: the article (or None), its MinHash signature as bytes (b"" when the text is too
 #: short to compare), computed here so that the republication pass after the crawl need not hash it, and
@@ -137,6 +140,8 @@ class ExtractPool:
         if self.pool is None:
             return extract_page(body, url, site)
         try:
+            import asyncio
+
             return await asyncio.wrap_future(self.pool.submit(extract_page, body, url, site))
         except BrokenProcessPool:
             log.warning("extraction worker died: extracting inline from now on")
@@ -182,6 +187,8 @@ class Batches:
         if len(self.batch) >= BATCH_PAGES:
             self.send()
         elif self.timer is None:
+            import asyncio
+
             self.timer = asyncio.get_running_loop().call_later(BATCH_WAIT, self.send)
         return True
 
@@ -200,6 +207,8 @@ class Batches:
             return
         self.pending[future] = jobs
         self.pending_pages += len(jobs)
+        import asyncio
+
         loop = asyncio.get_running_loop()
         future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finish, f))
 
