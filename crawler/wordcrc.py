@@ -56,24 +56,26 @@ def word_crcs(text: str) -> np.ndarray | None:
         raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     except UnicodeEncodeError:  # a lone surrogate
         return None
-    if not points.size:
-        return np.zeros(0, dtype=np.uint64)
-    if int(points.max()) > 0xFFFF:
-        return None
-    in_word = _IS_WORD[points]
+    # Array methods and ufuncs rather than NumPy's Python-level wrappers (np.diff, np.repeat, np.max): their
+    # overhead is a good part of the time on a text of a few thousand characters.
+    in_word = _IS_WORD.take(points, mode="clip")  # a code point past the BMP reads as 0xFFFF, not a word
     if raw.size != points.size:  # not ASCII: each code point's flag for each of its UTF-8 bytes
-        in_word = np.repeat(in_word, 1 + (points > 0x7F) + (points > 0x7FF))
-    edges = np.diff(in_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+        in_word = in_word.repeat((points > 0x7F).view(np.uint8) + (points > 0x7FF).view(np.uint8) + 1)
+        if in_word.size != raw.size:  # four-byte characters (outside the BMP): the per-word path
+            return None
+    padded = np.zeros(in_word.size + 2, dtype=np.int8)
+    padded[1:-1] = in_word
+    edges = padded[1:] - padded[:-1]
+    starts = (edges == 1).nonzero()[0]
+    ends = (edges == -1).nonzero()[0]
     lengths = ends - starts
     if not lengths.size:
         return np.zeros(0, dtype=np.uint64)
-    if int(lengths.max()) > MAX_WORD_BYTES:
+    if np.maximum.reduce(lengths) > MAX_WORD_BYTES:
         return None
-    inside = np.flatnonzero(in_word)
-    after = np.repeat(ends - 1, lengths) - inside  # bytes after each byte in its word
-    parts = _T[after * 256 + raw[inside]]
+    inside = in_word.nonzero()[0]
+    after = (ends - 1).repeat(lengths) - inside  # bytes after each byte in its word
+    parts = _T.take(after * 256 + raw[inside])
     firsts = np.zeros(lengths.size, dtype=np.intp)
-    np.cumsum(lengths[:-1], out=firsts[1:])
-    return (np.bitwise_xor.reduceat(parts, firsts) ^ _Z[lengths]).astype(np.uint64)
+    lengths[:-1].cumsum(out=firsts[1:])
+    return (np.bitwise_xor.reduceat(parts, firsts) ^ _Z.take(lengths)).astype(np.uint64)
