@@ -24,7 +24,7 @@ class FacetDef:
 
     name: str
     values: Callable[[Article], Iterable[str | None]]  # the article's values (empty: the "Không rõ" bucket)
-    label: str | None = None  # Vietnamese heading in the sidebar, tables and feeds (None: not shown by name)
+    label: str | None = None  # Vietnamese heading in the sidebar, tables, feeds and errors (None: never named)
     prefixes: tuple[str, ...] = ()  # query prefixes, the Vietnamese one first (`tinh:"Nghệ An"`)
     shown: bool = True  # counted by default, in the sidebar, accepted as a URL parameter and by the API
     url_filter: bool = True  # a URL may filter on it (`model_done=…`) even when it is not shown
@@ -57,7 +57,7 @@ FACET_DEFS: tuple[FacetDef, ...] = (
     FacetDef("model", lambda a: [m.name for m in a.enrichment.models] if a.enrichment else [],
              "Mô hình điển hình", ("mo_hinh", "model"), chip="mô hình", help="bài nêu một mô hình điển hình"),
     FacetDef("model_done", lambda a: [m.name for m in a.enrichment.models if m.kind == IMPLEMENTED]
-             if a.enrichment else [], shown=False),
+             if a.enrichment else [], "Mô hình thực hiện", shown=False),
     FacetDef("theme", lambda a: a.enrichment.themes if a.enrichment else [], "Chủ đề", ("chu_de", "theme"),
              help="bài thuộc một chủ đề"),
     FacetDef("document", lambda a: [d.name for d in a.enrichment.documents] if a.enrichment else [], "Văn bản",

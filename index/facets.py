@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.analysis import fold
+from index.analysis import fold, normalize
 from index.postings import Snapshot
 from index.types import FacetValue
 from nlp.collation import vi_key
@@ -48,6 +48,7 @@ class FacetField:
         self.index = {v: i for i, v in enumerate(self.values)}
         self._squashed = [_squash(v) for v in self.values]
         self.value_of: np.ndarray | None = None
+        self._loose: dict[str, int] | None = None
 
     def merge(self, canonical: dict[str, str]) -> None:
         """Fold variant values into their canonical one (documents united, each once); a variant stays
@@ -68,6 +69,7 @@ class FacetField:
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.index = {**{v: pos[canonical.get(v, v)] for v in canonical if canonical.get(v, v) in pos}, **pos}
         self._squashed = [_squash(v) for v in names]
+        self._loose = None
 
     def add_unknown(self, n: int) -> None:
         """Add the `UNKNOWN` value: the documents of the snapshot that have no value for this facet."""
@@ -82,13 +84,26 @@ class FacetField:
         self.offsets = np.concatenate([self.offsets, [self.offsets[-1] + missing.size]]).astype(np.int64)
         self.index[UNKNOWN] = len(self.values) - 1
         self._squashed.append(_squash(UNKNOWN))
+        self._loose = None
         if self.docs.size == n:  # n postings covering n documents: one value each
             value_of = np.full(n, -1, dtype=np.int32)
             value_of[self.docs] = self.vids
             self.value_of = value_of if bool((value_of >= 0).all()) else None
 
-    def docs_of(self, value: str) -> np.ndarray:
+    def lookup(self, value: str) -> int | None:
+        """The value id of `value`, else of the value it is written differently from: old tone placement
+        ("Thanh Hoá"), decomposed Unicode (pasted from a Mac), case or spacing ("thanh  hóa")."""
         i = self.index.get(value)
+        if i is None:
+            if self._loose is None:
+                self._loose = {}
+                for name, j in self.index.items():
+                    self._loose.setdefault(_loose_key(name), j)
+            i = self._loose.get(_loose_key(value))
+        return i
+
+    def docs_of(self, value: str) -> np.ndarray:
+        i = self.lookup(value)
         if i is None:
             return np.zeros(0, dtype=np.int64)
         return self.docs[self.offsets[i]:self.offsets[i + 1]]
@@ -141,6 +156,10 @@ class FacetField:
 
 def _squash(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _loose_key(text: str) -> str:
+    return " ".join(normalize(text).casefold().split())
 
 
 def facet_values(field: FacetField, counts: np.ndarray, selected: tuple[str, ...], limit: int,

@@ -10,6 +10,7 @@ chu_de:/theme:, van_ban:/document:, nguon:/source:, nam:/year:, ngay:/published:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from index import docrefs
@@ -335,7 +336,9 @@ def _gather_words(node: Node | None) -> Node | None:
 def parse(text: str) -> Parsed:
     """The query tree of a user's text (None for an empty query) and notes about repairs."""
     messages: list[str] = []
-    text = normalize(text or "")
+    # NFKC first: full-width letters and digits from an East Asian keyboard ("ＢÁＣ", "０５") are the
+    # plain ones; Vietnamese letters are unchanged by it.
+    text = normalize(unicodedata.normalize("NFKC", text or ""))
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS].rsplit(" ", 1)[0]
         messages.append(f"Truy vấn quá dài; chỉ dùng {MAX_CHARS} ký tự đầu.")

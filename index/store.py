@@ -129,7 +129,7 @@ class SearchIndex:
         with self._lock:
             self.refresh(force=False)
             field = self.view.facet(facet)
-            i = field.index.get(value)
+            i = field.lookup(value)
             return None if i is None else field.values[i]
 
     def doc_count(self) -> int:
@@ -160,13 +160,14 @@ class SearchIndex:
 
     def _search(self, q: SearchQuery, view: View) -> SearchResult:
         parsed = parse(q.text)
-        messages = list(parsed.messages)
+        messages = [*parsed.messages, *view.unknown_values(parsed.node)]
         restored = restore_map(view, parsed)
         live = view.snap.live
         in_scope = view.scope_mask(q.scope)
         universe = live if in_scope is None else live & in_scope
         if q.date_from or q.date_to:
             universe = universe & view.date_mask(q.date_from, q.date_to)
+        relaxed = False  # the matcher let in partial matches (too few held every word)
         if parsed.node is None:
             base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
             if q.text.strip() and not messages:
@@ -176,9 +177,20 @@ class SearchIndex:
                            view.relevance, model_names(view), universe)
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
+            relaxed = bool(ev.notes)
         if q.date_from or q.date_to:
+            undated = int((base & (view.dates == 0) & (live if in_scope is None else in_scope)).sum())
             base &= view.date_mask(q.date_from, q.date_to)
+            if undated:  # else a researcher reads "no stories in 2020" where the stories merely lack a date
+                messages.append(f"{undated} bài không rõ ngày đăng không được tính trong khoảng ngày đã chọn.")
         outside = base & ~in_scope if in_scope is not None and parsed.node is not None else None
+        if outside is not None and relaxed:
+            # The scope may have relaxed a query the whole archive matches strictly ("Lào Cai": 2 topic
+            # stories hold both words): count what the "all" page would show, not the relaxed matches.
+            wide = view.snap.live & view.date_mask(q.date_from, q.date_to)
+            every = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
+                              view.relevance, model_names(view), wide).evaluate(parsed.node)[0]
+            outside = every & wide & ~in_scope
         if in_scope is not None:  # in the base mask, so the total and every facet count share it
             base &= in_scope
         selected = {name: values for name, values in q.filters if values}
@@ -210,7 +222,10 @@ class SearchIndex:
         result.hits = self._page(view, final, score, sort, q, parsed)
         result.suggestion = suggestion_for(view, parsed, q.text, restored, result.total)
         result.message = " ".join(messages) or None
-        result.chips = understand(q.text, view, q.filters)
+        # A filter the current scope and dates hold no story of would lead to an empty page ("Cà Mau" in the
+        # topic scope): not offered.
+        result.chips = [c for c in understand(q.text, view, q.filters)
+                        if (view.facet(c.facet).mask(view.n, (c.value,)) & universe).any()]
         return result
 
     def spread(self, q: SearchQuery, facet: str, across: str) -> dict[str, list[str]]:

@@ -22,6 +22,10 @@ from nlp.segment import compounds
 _WORD = re.compile(r"\w+")
 #: A form must account for this share of its folded spelling's occurrences to be restored.
 DOMINANT = 0.6
+#: A bare word's form must be in this share of the documents holding the word in context (its run, or
+#: the pair with a restored neighbour); forms within NEAR_SLACK of the best share compete on rarity.
+NEAR_COVER = 0.6
+NEAR_SLACK = 0.1
 _MAX_LEXICON = 2_000_000
 
 
@@ -93,7 +97,13 @@ def _association(view: Any, a: str, b: str) -> float:
 
 
 def _restore_run(view: Any, run: list[str]) -> list[str]:
-    """The best-associated written forms for a run of words typed without diacritics."""
+    """The written forms of a run of words typed without diacritics: read off the documents holding the
+    run (all its folded pairs), else the forms that co-occur best."""
+    docs = np.ones(view.n, dtype=bool)
+    for a, b in zip(run, run[1:], strict=False):
+        docs &= view.snap.mask("body_p", f"{a}_{b}") | view.snap.mask("title_p", f"{a}_{b}")
+    if docs.any():
+        return [_form_in(view, w, [docs]) for w in run]
     forms = _forms(view, "body")
     options = [[t for _df, t in forms.get(w, [(0, w)])[:3]] or [w] for w in run]
     best, best_score = run, -1.0
@@ -102,6 +112,39 @@ def _restore_run(view: Any, run: list[str]) -> list[str]:
         if score > best_score:
             best, best_score = list(combo), score
     return best
+
+
+def _restore_near(view: Any, words: list[str], i: int, restored: dict[str, str]) -> str:
+    """The written form of the bare word `words[i]` left between restored ones, read off the documents
+    holding it next to a neighbour (the folded pair) in the neighbour's written form."""
+    word = words[i]
+    contexts = []
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words) and words[j] in restored:
+            pair = f"{words[j]}_{word}" if j < i else f"{word}_{words[j]}"
+            docs = view.snap.mask("body_p", pair) | view.snap.mask("title_p", pair)
+            docs &= view.snap.mask("body", restored[words[j]]) | view.snap.mask("title", restored[words[j]])
+            if docs.any():
+                contexts.append(docs)
+    return _form_in(view, word, contexts)
+
+
+def _form_in(view: Any, word: str, contexts: list[np.ndarray]) -> str:
+    """The form of a bare word that documents holding it in context (masks) call for. Those documents hold
+    the word's true form: of the forms found in (nearly) all of them, the least common one in the archive
+    ("hien mau" → "hiến", which they hold as surely as the everyday "hiện"); the bare word when no form
+    is found in most of them."""
+    if not contexts:
+        return word
+    scored = []
+    for df, form in _forms(view, "body").get(word, [])[:8]:
+        has = view.snap.mask("body", form) | view.snap.mask("title", form)
+        cover = sum(int((docs & has).sum()) / int(docs.sum()) for docs in contexts) / len(contexts)
+        scored.append((cover, df, form))
+    top = max((c for c, _df, _f in scored), default=0.0)
+    if top < NEAR_COVER:
+        return word
+    return min((df, form) for c, df, form in scored if c >= top - NEAR_SLACK)[1]
 
 
 def _plain_words(parsed: Parsed) -> list[str]:
@@ -117,8 +160,9 @@ def _plain_words(parsed: Parsed) -> list[str]:
 def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
     """Word typed without diacritics → dominant form, when the index knows one. Only for a query typed
     wholly without diacritics (inside an accented query a bare "Thanh" or "Di" is a name, not "Thành"
-    or "Đi"), and by context: known multi-syllable words, then runs chosen by co-occurrence; a word
-    alone is restored only when it is the whole query."""
+    or "Đi"), and by context: known multi-syllable words, then runs read off the documents holding
+    them, then a word left between restored ones by its neighbours; a word alone is restored only when
+    it is the whole query."""
     words = _plain_words(parsed)
     bare = [w for w in words if fold_word(w) == w and w.isalpha()]
     if not bare or any(fold_word(w) != w for w in words):
@@ -146,6 +190,11 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
         if len(run) >= 2:
             restored.update(zip(run, _restore_run(view, run), strict=True))
         run = [w] if w and w in bare and w not in restored else []
+    # A word left alone between restored ones ("mo hinh dan van kheo": "kheo"): the form that goes
+    # best with its restored neighbours.
+    for i, w in enumerate(words):
+        if w in bare and w not in restored and len(words) > 1:
+            restored[w] = _restore_near(view, words, i, restored)
     if len(words) == 1 and words[0] in bare:
         single = _dominant_forms(view, "body")
         if words[0] in single:
@@ -183,6 +232,9 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
         else:
             single = _dominant_forms(view, "body")
             corrected = [single.get(c, c) if fold_word(c) == c else c for c in corrected]
+        if any(fold_word(w) != w for w in words):  # inside an accented query a bare word the index has is
+            corrected = [w if fold_word(w) == w and view.snap.doc_frequency("body_f", w) else c  # meant (restore_map)
+                         for w, c in zip(words, corrected, strict=True)]
         fixed.update(zip(words, corrected, strict=True))
     fixed = {w: f for w, f in fixed.items() if f != w}
     if not fixed:

@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from index.facetdefs import labels
 from index.facets import FacetField
 from index.postings import Snapshot
-from index.query import DateRange, Facet
+from index.query import And, DateRange, Facet, Node, Not, Or
 from index.schema import FACET_FIELDS
 from nlp.relevance import TOPIC_THRESHOLD
 
@@ -103,11 +104,26 @@ class View:
     def range_mask(self, node: DateRange) -> np.ndarray:
         return self.date_mask(node.lo, node.hi)
 
+    def typed_values(self, node: Facet) -> list[str]:
+        """The values a field prefix such as tinh:yen_bai names."""
+        prefix = node.facet in ("province", "province_2025", "year", "source")
+        return self.facet(node.facet).match(node.typed, prefix=prefix)
+
     def typed_facet_mask(self, node: Facet) -> np.ndarray:
         """A field prefix such as tinh:yen_bai: every value the typed text names."""
-        field = self.facet(node.facet)
-        values = field.match(node.typed, prefix=node.facet in ("province", "province_2025", "year", "source"))
-        return field.mask(self.n, tuple(values))
+        return self.facet(node.facet).mask(self.n, tuple(self.typed_values(node)))
+
+    def unknown_values(self, node: Node | None) -> list[str]:
+        """A note for each field prefix naming no value of the archive (tinh:XYZ, nam:abc): without it,
+        a typo in a prefix looks like "no stories"."""
+        if isinstance(node, And | Or):
+            return [note for item in node.items for note in self.unknown_values(item)]
+        if isinstance(node, Not):
+            return self.unknown_values(node.item)
+        if isinstance(node, Facet) and not self.typed_values(node):
+            label = labels().get(node.facet, node.facet)
+            return [f"Không có “{node.typed[:80]}” trong bộ lọc “{label}” của kho lưu trữ."]
+        return []
 
 
 def _model_groups(field: FacetField) -> dict[str, str]:

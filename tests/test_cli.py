@@ -36,3 +36,23 @@ def test_readme_quick_start_is_exactly_two_commands() -> None:
     quick = README.split("## Quick start", 1)[1].split("```", 2)[1]
     commands = [line.split("#")[0].strip() for line in quick.splitlines()[1:] if line.strip()]
     assert commands == ["make demo", "make test"]
+
+
+def test_analyze_names_a_bad_file_once(tmp_path: Path) -> None:
+    missing, empty = tmp_path / "khong-co.html", tmp_path / "rong.txt"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(missing), str(empty)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and all(line.count(str(tmp_path)) == 1 for line in lines), lines
+
+
+def test_status_of_a_data_dir_that_does_not_exist_is_an_error_not_an_empty_archive(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co"
+    result = CliRunner().invoke(cli, ["status", "--data-dir", str(missing)])
+    assert result.exit_code == 1 and "Không có thư mục dữ liệu" in result.output and "Traceback" not in result.output
+    assert not missing.exists()
+    empty = tmp_path / "rong"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["status", "--data-dir", str(empty)])
+    assert result.exit_code == 0 and "articles:    0" in result.output

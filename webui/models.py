@@ -122,7 +122,7 @@ def model(name: str) -> str | Response:
     if len(name) > 300:
         raise ParamError("Tên mô hình quá dài.")
     canonical = get_index().facet_value("model", name)
-    if canonical is None or name == UNKNOWN:
+    if canonical is None or canonical == UNKNOWN:
         raise NotFoundError(f"Không có mô hình “{name[:80]}” trong kho lưu trữ.")
     if canonical is not None and canonical != name:  # a variant spelling: the catalogue entry's page
         return redirect(url_for("models.model", name=canonical, **request.args.to_dict(flat=False)))
@@ -144,7 +144,9 @@ def model(name: str) -> str | Response:
         key = hit.province or "Không rõ tỉnh"
         entry = firsts.setdefault(key, {"province": key, "first": hit.published, "count": 0, "hit": hit})
         entry["count"] += 1
-    return render_template("model.html", name=name, result=result, chart=chart, query=query,
+    # Every province of every page, "Không rõ" left out (the timeline below holds this page's hits only).
+    provinces = sum(1 for v in result.facets.get("province", []) if v.value != UNKNOWN and v.count)
+    return render_template("model.html", name=name, result=result, chart=chart, query=query, provinces=provinces,
                            spread=sorted(firsts.values(), key=lambda e: e["first"] or "9999"),
                            search_link=search_url(model=name), title=name, done_in=done_in,
                            export_args=query_args(query),

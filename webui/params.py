@@ -99,24 +99,31 @@ def parse_search(args: MultiDict[str, str], *, extra: Iterable[str] = (), per_pa
     if sum(len(values) for _, values in filters) > MAX_SELECTED:
         raise ParamError(f"Chọn tối đa {MAX_SELECTED} giá trị bộ lọc trong một lần tìm.")
     collapse = args.get("collapse", "1").strip() not in ("0", "false", "no")
-    check_values(filters)
+    filters = check_values(filters)
     return SearchQuery(text=text, filters=tuple(filters), date_from=date_from, date_to=date_to, sort=sort,
                        page=page, per_page=size, facets=facets, facet_limit=facet_limit, collapse=collapse,
                        scope=parse_scope(args))
 
 
-def check_values(filters: Iterable[tuple[str, tuple[str, ...]]]) -> None:
-    """A filter value no article of the archive has (a misspelt province, an unknown model) is a 404,
-    not an empty page that looks like "no stories"."""
+def check_values(filters: Iterable[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The filters with each value as the archive writes it ("Thanh Hoá" → "Thanh Hóa", a model's variant →
+    its catalogue name); a value no article of the archive has (a misspelt province, an unknown model) is a
+    404, not an empty page that looks like "no stories"."""
     from webui.helpers import FACET_LABELS
     from webui.resources import get_index
 
     idx = get_index()
+    out = []
     for facet, values in filters:
+        canonical = []
         for value in values:
-            if idx.facet_value(facet, value) is None:
+            name = idx.facet_value(facet, value)
+            if name is None:
                 label = FACET_LABELS.get(facet, facet)
                 raise NotFoundError(f"Không có “{value[:80]}” trong bộ lọc “{label}” của kho lưu trữ.")
+            canonical.append(name)
+        out.append((facet, tuple(dict.fromkeys(canonical))))
+    return out
 
 
 def check_page(page: int, total: int, per_page: int) -> int:

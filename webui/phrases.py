@@ -17,11 +17,13 @@ from index.analysis import fold
 from index.types import SearchQuery
 from webui.params import parse_search, query_args
 from webui.resources import get_archive, get_index
-from webui.tables import table_response
+from webui.tables import check_format, table_response
 
 bp = Blueprint("phrases", __name__)
 #: Rows of each table the page shows (and exports).
 SHOWN = 50
+#: Share by which the archive must grow or shrink before its phrase baseline is counted again.
+BASELINE_DRIFT = 0.05
 
 #: Words every Chỉ thị 05 article repeats ("học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
 #: "Chỉ thị 05-CT/TW của Bộ Chính trị") and connectives: they say nothing about one result set.
@@ -52,13 +54,6 @@ def _tokens(text: str) -> list[str | None]:
     return out
 
 
-def _usable(gram: tuple[str, ...]) -> bool:
-    low = [t.lower() for t in gram]
-    if low[0] in FUNCTION or low[-1] in FUNCTION or any(t in STOPLIST for t in low):
-        return False
-    return any("_" in t for t in gram)
-
-
 @dataclass
 class Tally:
     """Segmented phrases of a set of texts: occurrences, articles holding each, the written forms."""
@@ -76,24 +71,30 @@ def tally(texts: Iterable[str], sizes: tuple[int, ...] = (1,)) -> Tally:
     of them ("cải_cách hành_chính"), never across punctuation nor starting or ending on a function word.
     """
     out = Tally()
+    total, forms = out.total, out.forms
     for text in texts:
         out.n += 1
         seen: set[str] = set()
         tokens = _tokens(text)
+        low = [t.lower() if t is not None else None for t in tokens]
+        # Per token, once (not per n-gram: this loop ran a second per thousand articles): may it start or
+        # end a phrase, may it be inside one, running counts of blocked and multi-syllable tokens.
+        edge_ok = [w is not None and w not in FUNCTION for w in low]
+        blocked, compound = [0], [0]
+        for t, w in zip(tokens, low, strict=True):
+            blocked.append(blocked[-1] + (w is None or w in STOPLIST))
+            compound.append(compound[-1] + (t is not None and "_" in t))
         for n in sizes:
             for i in range(len(tokens) - n + 1):
-                gram = tokens[i:i + n]
-                if any(t is None for t in gram):
+                j = i + n
+                if not (edge_ok[i] and edge_ok[j - 1]) or blocked[j] != blocked[i] or compound[j] == compound[i]:
                     continue
-                words = tuple(t for t in gram if t is not None)
-                if n == 1 and not _WORD.match(words[0]):
+                if n == 1 and not _WORD.match(tokens[i]):  # type: ignore[arg-type]
                     continue
-                if not _usable(words):
-                    continue
-                form = " ".join(words)
+                form = " ".join(tokens[i:j])  # type: ignore[arg-type]
                 key = form.lower()
-                out.total[key] += 1
-                out.forms.setdefault(key, Counter())[form] += 1
+                total[key] += 1
+                forms.setdefault(key, Counter())[form] += 1
                 seen.add(key)
         out.docs.update(seen)
     return out
@@ -186,16 +187,18 @@ def _texts(ids: Iterable[str]) -> list[str]:
 
 
 def archive_baseline() -> tuple[Tally, Tally]:
-    """Phrases and words of the whole archive (a sample of `PHRASES_SAMPLE` articles, every scope), once
-    per index version: what a selection is compared with."""
+    """Phrases and words of the whole archive (a sample of `PHRASES_SAMPLE` articles, every scope): what a
+    selection is compared with. Counted again only when the archive has grown or shrunk by more than
+    `BASELINE_DRIFT`: a periodic crawl changes the index every few minutes, and a sample's proportions
+    do not move with a few stories, so the first reader after each crawl need not wait seconds for it."""
     cache = current_app.extensions.setdefault("ct05.phrase_baseline", {})
-    version = get_index().version()
-    if version not in cache:
+    count = get_index().doc_count()
+    cached = cache.get("entry")
+    if cached is None or abs(count - cached[0]) > BASELINE_DRIFT * max(cached[0], 1):
         ids, _total = sample_ids(SearchQuery(scope="all", sort="newest"), int(current_app.config["PHRASES_SAMPLE"]))
         texts = _texts(ids)
-        cache.clear()
-        cache[version] = (tally(texts, (2, 3)), tally(texts, (1,)))
-    return cache[version]  # type: ignore[no-any-return]
+        cached = cache["entry"] = (count, (tally(texts, (2, 3)), tally(texts, (1,))))
+    return cached[1]  # type: ignore[no-any-return]
 
 
 def whole_archive(query: SearchQuery) -> bool:
@@ -225,6 +228,7 @@ def phrases_for(query: SearchQuery, limit: int = 100) -> dict[str, Any]:
 @bp.get("/phrases.<fmt>")
 def phrases_export(fmt: str) -> Response:
     """The phrases and words tables of the page as one CSV or XLSX (kind, phrase, occurrences, articles)."""
+    check_format(fmt)  # before the phrases are counted: /phrases.json costs a second for a 400
     data = phrases_for(parse_search(request.args, extra=("sep",)))
     rows = [[kind, p["phrase"], p["count"], p["articles"], p.get("share", ""), p.get("base_share", ""),
              p.get("score", "")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
 from index.types import FACETS, SearchQuery
 from nlp.collation import vi_key, vi_sorted
+from nlp.gazetteer import to_2025
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import FACET_LABELS, search_url
 from webui.params import NotFoundError, ParamError, check_page, parse_search, query_args
@@ -158,13 +159,20 @@ def coverage_export(fmt: str) -> Response:
 
 
 @bp.get("/provinces/<name:name>")
-def province(name: str) -> str:
+def province(name: str) -> str | Response:
     """One province: articles per month, top models, themes and sources, latest articles."""
     if len(name) > 100:
         raise ParamError("Tên tỉnh quá dài.")
     facet = era_facet(request.args.get("era", ""))
-    if get_index().facet_value(facet, name) is None and name not in all_names(facet)[0]:
+    canonical = get_index().facet_value(facet, name)
+    if canonical is None and name not in all_names(facet)[0]:
+        merged = to_2025(name) if facet == "province_2025" else None
+        if merged and merged != name:  # a pre-2025 name asked for among the 34: say where it went
+            raise NotFoundError(f"“{name[:80]}” là tỉnh trước khi sáp nhập (1/7/2025), nay thuộc {merged}: "
+                                f"xem trang {merged} hoặc chọn 63 tỉnh.")
         raise NotFoundError(f"Không có tỉnh, thành “{name[:80]}” trong kho lưu trữ.")
+    if canonical is not None and canonical != name:  # "Thanh Hoá", "thanh hóa": the page of "Thanh Hóa"
+        return redirect(url_for("provinces.province", name=canonical, **request.args.to_dict(flat=False)))
     base = parse_search(request.args, extra=("era",), per_page=20)
     filters = tuple(f for f in base.filters if f[0] != facet) + ((facet, (name,)),)
     query = dataclasses.replace(base, filters=filters, facets=("model", "theme", "source", "document", "month"),

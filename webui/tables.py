@@ -83,14 +83,19 @@ def xlsx_response(headers: Sequence[str], rows: Iterable[Sequence[object]], stem
                     headers={"Content-Disposition": f'attachment; filename="{filename(stem, "xlsx")}"'})
 
 
+def check_format(fmt: str) -> str:
+    """`fmt` if it is "csv" or "xlsx", else a 400: called before a download computes its table."""
+    if fmt not in ("csv", "xlsx"):
+        raise ParamError("Định dạng tải về chỉ nhận csv hoặc xlsx.")
+    return fmt
+
+
 def table_response(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[object]], stem: str,
                    title: str = "ct05") -> Response:
     """`fmt` "csv" or "xlsx" (anything else is a 400)."""
-    if fmt == "csv":
+    if check_format(fmt) == "csv":
         return csv_response(headers, rows, stem)
-    if fmt == "xlsx":
-        return xlsx_response(headers, rows, stem, title)
-    raise ParamError("Định dạng tải về chỉ nhận csv hoặc xlsx.")
+    return xlsx_response(headers, rows, stem, title)
 
 
 def _xlsx_text(value: object) -> str:

@@ -71,3 +71,15 @@ def test_two_imported_copies_of_one_story_are_one_hit(tmp_path: Path) -> None:
     assert len(hits) == 1 and hits[0]["republications"] == 1  # the best-ranked copy stands for the story
     again = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(src)])
     assert "imported 0 new, 0 updated, 2 unchanged, 0 bad lines\n" in again.output
+
+
+def test_import_and_process_into_a_pipe_print_no_progress_label(tmp_path: Path) -> None:
+    # CliRunner's output is not a terminal, as in a script or a log: no stray "import" / "NLP" line.
+    src = write_jsonl(tmp_path / "in.jsonl", [good(1), good(2)])
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(src)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["imported 2 new, 0 updated, 0 unchanged, 0 bad lines"]
+    result = CliRunner().invoke(cli, ["process", "--data-dir", str(tmp_path / "d"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.strip()] == [result.output.strip()]
+    assert result.output.startswith("processed 2 articles")

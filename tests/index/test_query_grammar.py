@@ -70,3 +70,9 @@ def test_an_overlong_query_is_cut_with_a_message() -> None:
     assert parsed.messages == ["Truy vấn có quá nhiều từ; chỉ dùng 24 từ đầu."]
     parsed = parse("chỉ thị " * 200)
     assert parsed.messages[0] == "Truy vấn quá dài; chỉ dùng 1000 ký tự đầu."
+
+
+@pytest.mark.parametrize(("odd", "plain"), [("ＢÁＣ Hồ", "BÁC Hồ"), ("Chỉ thị ０５", "Chỉ thị 05"),
+                                            ("tinh：\"Nghệ An\"", 'tinh:"Nghệ An"'), ("Bác\u3000Hồ", "Bác Hồ")])
+def test_full_width_letters_parse_as_the_plain_ones(odd: str, plain: str) -> None:
+    assert parse(odd).node == parse(plain).node is not None

@@ -107,6 +107,13 @@ def test_bare_word_inside_an_accented_query_is_not_restored(idx: SearchIndex) ->
     assert res.suggestion is None or "thành" not in res.suggestion.lower()
 
 
+def test_bare_word_inside_an_accented_query_is_not_restored_when_filters_leave_nothing(idx: SearchIndex) -> None:
+    # "thanh niên" typed correctly, filtered down to nothing: not "Có phải bạn muốn tìm: thành niên?"
+    res = idx.search(SearchQuery(text="Nghệ An thanh", facets=(), filters=(("source", ("khong-co",)),)))
+    assert res.total == 0
+    assert res.suggestion is None or "thành" not in res.suggestion.lower()
+
+
 def test_soft_and_says_so(idx: SearchIndex) -> None:
     res = idx.search(SearchQuery(text="gạo nghĩa tình biển", per_page=50, facets=()))
     assert res.hits

@@ -3,12 +3,17 @@ and totals and facet counts that agree with each other in both scopes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from crawler.archive import Archive
 from crawler.article import Article
 from index.schema import article_to_doc
 from index.store import SearchIndex
+from index.sync import sync_index
 from index.types import QueryError, SearchQuery
+from nlp.enrich import enrich_many
 from nlp.relevance import TOPIC_THRESHOLD
 
 
@@ -73,3 +78,52 @@ def test_unprocessed_article_gets_its_score_from_the_text(articles: list[Article
     weak = next(a for a in articles if a.title.startswith("Mua Yamaha"))
     assert article_to_doc(strong.replace(enrichment=None))["relevance"] > 0.9
     assert article_to_doc(weak.replace(enrichment=None))["relevance"] == 0.0
+
+
+_CT05 = ("Đảng bộ xã đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh theo Chỉ thị 05-CT/TW "
+         "của Bộ Chính trị. ")
+
+
+def _story(n: int, title: str, body: str) -> Article:
+    return Article(url=f"https://baolaocai.vn/bai-{n}.html", source="baolaocai", title=title, body=body)
+
+
+@pytest.fixture(scope="module")
+def relaxing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """Two topic stories hold "khoai" and "lụa", three only "khoai"; eleven off-topic ones hold both and
+    three only "lụa": the topic scope relaxes the query "khoai lụa", the whole archive does not."""
+    rows = [_story(i, f"Chi bộ thôn {i} làm theo Bác", _CT05 + "Đảng viên tặng khoai và vải lụa cho hộ nghèo.")
+            for i in range(2)]
+    rows += [_story(10 + i, f"Chi bộ thôn {10 + i} làm theo Bác", _CT05 + "Hội viên tặng khoai cho hộ nghèo.")
+             for i in range(3)]
+    rows += [_story(20 + i, f"Chợ Tết số {i} đông khách", "Người dân mua khoai lang và vải lụa ngày cận Tết.")
+             for i in range(11)]
+    rows += [_story(40 + i, f"Làng nghề số {i}", "Làng dệt lụa mở cửa đón khách tham quan.") for i in range(3)]
+    data = tmp_path_factory.mktemp("relaxing")
+    with Archive.open(data) as archive:
+        archive.upsert_many(enrich_many(rows, workers=1))
+        sync_index(archive, data / "index")
+    index = SearchIndex.open(data / "index")
+    yield index
+    index.close()
+
+
+def test_outside_count_is_what_the_all_scope_shows_when_the_topic_relaxes(relaxing: SearchIndex) -> None:
+    topic = relaxing.search(_query("topic", text="khoai lụa", collapse=False))
+    every = relaxing.search(_query("all", text="khoai lụa", collapse=False))
+    assert topic.total == 5 and topic.message and "gần nhất" in topic.message  # 2 topic stories hold both
+    assert every.message is None and every.total == 13
+    off_topic = [h for h in every.hits if h.id not in {t.id for t in topic.hits}]
+    assert topic.outside_scope == len(off_topic) == 11
+
+
+def test_a_filter_chip_is_offered_only_when_the_scope_holds_stories_of_it(idx: SearchIndex) -> None:
+    # The fixture's Thanh Hóa stories are all off the topic: in the topic scope the chip would empty the page.
+    chips = {(c.facet, c.value) for c in idx.search(SearchQuery(text="Thanh Hóa")).chips}
+    assert ("province", "Thanh Hóa") not in chips
+    every = {(c.facet, c.value) for c in idx.search(SearchQuery(text="Thanh Hóa", scope="all")).chips}
+    assert ("province", "Thanh Hóa") in every
+    for scope in ("topic", "all"):
+        for text in ("Nghệ An", "Yên Bái Hòa Bình", "Thừa Thiên Huế"):
+            for chip in idx.search(SearchQuery(text=text, scope=scope)).chips:
+                assert idx.search(SearchQuery(scope=scope, filters=((chip.facet, (chip.value,)),))).total > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,18 @@ def test_field_prefixes_and_dates(idx: SearchIndex) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
+
+@pytest.mark.parametrize(("text", "label"), [("tinh:XYZ", "Tỉnh, thành (trước 7/2025)"), ("nam:abc", "Năm"),
+                                             ('-mo_hinh:"không có mô hình này"', "Mô hình điển hình")])
+def test_a_prefix_naming_no_value_says_so(idx: SearchIndex, text: str, label: str) -> None:
+    res = idx.search(SearchQuery(text=text, facet_limit=0))
+    typed = text.split(":", 1)[1].strip('"')
+    assert res.message and f"Không có “{typed}” trong bộ lọc “{label}”" in res.message
+
+
+def test_a_prefix_naming_a_value_adds_no_note(idx: SearchIndex) -> None:
+    assert idx.search(SearchQuery(text="tinh:yen_bai", facet_limit=0)).message is None
+
 def test_more_like_this(idx: SearchIndex, articles: list[Article]) -> None:
     related = idx.more_like_this(articles[1].id, n=5)
     assert related and all(h.id != articles[1].id for h in related)
@@ -161,3 +174,28 @@ def test_pages_from_the_partial_order_equal_the_full_order(idx: SearchIndex, sor
                 m.setattr(store, "ORDER_ROOM", 10**9)  # every candidate sorted
                 assert [h.id for h in idx.search(q).hits] == partial, (text, page, per_page)
     assert any(0 < w < 10 for w in calls)
+
+
+@pytest.mark.parametrize("typed", ["Thanh Hoá", unicodedata.normalize("NFD", "Thanh Hóa"), "thanh  hóa", "HÒA BÌNH"])
+def test_a_filter_value_written_differently_finds_the_same_stories(idx: SearchIndex, typed: str) -> None:
+    # Old tone placement, decomposed Unicode (pasted from a Mac), case and spacing: the archive's value.
+    name = "Hòa Bình" if "B" in typed else "Thanh Hóa"
+    assert idx.facet_value("province", typed) == name
+    exact = idx.search(SearchQuery(filters=(("province", (name,)),), facet_limit=0, scope="all"))
+    loose = idx.search(SearchQuery(filters=(("province", (typed,)),), facet_limit=0, scope="all"))
+    assert loose.total == exact.total > 0
+    assert idx.facet_value("province", "Thanh Hoa") is None  # diacritics dropped is another name, not a spelling
+
+
+def test_a_date_range_says_how_many_undated_stories_it_leaves_out(tmp_path: Path) -> None:
+    text = "Cán bộ, đảng viên học tập và làm theo tấm gương đạo đức Hồ Chí Minh ở cơ sở."
+    rows = [Article(url=f"https://baonghean.vn/d-{n}.html", source="baonghean", title=f"Làm theo Bác {n}",
+                    body=text, published=published) for n, published in enumerate(["2020-05-01T08:00:00", None, None])]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(rows)
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as index:
+        res = index.search(SearchQuery(text="làm theo Bác", date_from="2020-01-01", date_to="2020-12-31", scope="all"))
+        assert res.total == 1
+        assert res.message is not None and "2 bài không rõ ngày đăng" in res.message
+        assert index.search(SearchQuery(text="làm theo Bác", scope="all")).message is None

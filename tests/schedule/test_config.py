@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,8 +135,17 @@ def test_cli_check_status_and_bad_config(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(schedule, ["--check", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0  # no site of the registry is checked yet: nothing to keep current by default
+    assert "no site to crawl" in result.output  # ... and it says so (a silent cron job looks healthy)
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:  # --once installs its stop handlers in this process: pytest's own come back after it
+        once = runner.invoke(schedule, ["--once", "--data-dir", str(tmp_path / "once")])
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+    assert once.exit_code == 0 and "no site to crawl" in once.output
     result = runner.invoke(schedule, ["--check", "--site", "tthue", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0 and "*/15 * * * *" in result.output and "tthue" in result.output
+    assert "no site to crawl" not in result.output
     bad = tmp_path / "bad.toml"
     bad.write_text('[adaptive]\nwindow = "three"\n')
     result = runner.invoke(schedule, ["--check", "--config", str(bad)])

@@ -40,6 +40,20 @@ def test_model_page_splits_carried_out_and_mentioned(client: FlaskClient) -> Non
     assert "Chưa có bài nào nói mô hình được thực hiện" in mentioned
 
 
+
+def test_model_page_counts_provinces_without_the_unknown_bucket(client: FlaskClient) -> None:
+    models = client.get("/api/models", query_string={"scope": "all"}).get_json()["models"]
+    seen_unknown = False
+    for m in models:
+        api = client.get("/api/search", query_string={"model": m["name"], "scope": "all", "collapse": "0"})
+        provinces = api.get_json()["facets"]["province"]
+        known = [v for v in provinces if v["value"] != "Không rõ" and v["count"]]
+        seen_unknown |= len(known) < len(provinces)
+        html = client.get(f"/models/{m['name']}", query_string={"scope": "all"}).get_data(as_text=True)
+        assert f"bài viết · {len(known)} tỉnh, thành" in html, m["name"]
+    assert seen_unknown  # a model with a story of no known province is among them
+
+
 def test_replicated_stories_export(client: FlaskClient) -> None:
     api = client.get("/api/search", query_string={"model_done": REPLICATED, "scope": "all", "collapse": "0"})
     total = api.get_json()["total"]

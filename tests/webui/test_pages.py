@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from flask.testing import FlaskClient
@@ -86,3 +87,62 @@ def test_phrases_page_is_distinctive_for_a_selection(client: FlaskClient) -> Non
     assert "đặc trưng" in html and "% bài toàn kho" in html
     whole = client.get("/phrases?scope=all").get_data(as_text=True)
     assert "xuất hiện nhiều nhất" in whole
+
+
+def test_a_phrases_download_in_an_unknown_format_is_refused_before_counting(data_dir: Path) -> None:
+    from webui import create_app
+    from webui.resources import close_index
+
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        res = app.test_client().get("/phrases.json?q=Bác")
+        assert res.status_code == 400 and "csv hoặc xlsx" in res.get_data(as_text=True)
+        assert "ct05.phrase_baseline" not in app.extensions  # the archive's phrases were not counted for it
+    finally:
+        close_index(app)
+
+
+def test_a_pre_merger_province_among_the_34_says_where_it_went(client: FlaskClient) -> None:
+    page = client.get("/provinces/" + quote("Yên Bái") + "?era=2025")
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert "nay thuộc Lào Cai" in text and "Traceback" not in text
+    assert client.get("/provinces/" + quote("Lào Cai") + "?era=2025").status_code == 200
+
+
+def test_the_phrase_baseline_is_counted_again_only_when_the_archive_has_moved(
+        tmp_path: Path, articles: list[Article]) -> None:
+    # A periodic crawl adds a few stories every few minutes: the first reader after it must not wait
+    # seconds for the whole archive's phrases to be counted again.
+    import dataclasses
+
+    from crawler.archive import Archive
+    from index.sync import sync_index
+    from webui import create_app
+    from webui.resources import close_index
+
+    def add(rows: list[Article]) -> None:
+        with Archive.open(tmp_path) as archive:
+            archive.upsert_many(rows)
+            sync_index(archive, tmp_path / "index")
+
+    def copies(n: int, tag: str) -> list[Article]:
+        return [dataclasses.replace(a, url=f"https://copies.example/{tag}/{i}.html")
+                for i, a in enumerate(articles[:n])]
+
+    add(articles)
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    client = app.test_client()
+    try:
+        assert client.get("/phrases?q=Bác").status_code == 200
+        first = app.extensions["ct05.phrase_baseline"]["entry"]
+        add(copies(1, "a"))  # under 5 % more stories: the same baseline
+        app.extensions["ct05.index"].refresh()  # what the app does within a second, without waiting for it
+        assert client.get("/phrases?q=Hồ").status_code == 200  # another selection: not a cached page
+        assert app.extensions["ct05.phrase_baseline"]["entry"] is first
+        add(copies(10, "b"))  # a quarter more: counted again
+        app.extensions["ct05.index"].refresh()
+        assert client.get("/phrases?q=Đảng").status_code == 200
+        assert app.extensions["ct05.phrase_baseline"]["entry"] is not first
+    finally:
+        close_index(app)

@@ -250,12 +250,32 @@ def test_cli_writes_the_same_report(client: FlaskClient, data_dir: Path, cli_out
     assert result.exit_code == 0, result.output
     page = html.read_text(encoding="utf-8")
     assert SECTIONS["provinces"] in page and "<style>" in page and "từ ngày 01/01/2017" in page
-    for bad in (["--out", str(cli_out / "x.pdf")], ["--from", "2017-02-30", "--out", str(out)]):
+    wrong = cli_out / "sai.docx"
+    for bad in (["--out", str(cli_out / "x.pdf")], ["--from", "2017-02-30", "--out", str(out)],
+                ["--province", "ha noi", "--out", str(wrong)], ["--model", "không có", "--out", str(wrong)]):
         result = CliRunner().invoke(cli, ["report", "--data-dir", str(data_dir), *bad])
         assert result.exit_code == 2 and "Traceback" not in result.output
+        if "--province" in bad or "--model" in bad:
+            assert "không có “" in result.output and not wrong.exists()
 
 
 def test_report_json_round_trips(client: FlaskClient) -> None:
     data = api(client, "/report.json", {})
     assert json.loads(json.dumps(data)) == data
     assert data["query"]["scope"] == "topic"
+
+
+def test_page_print_word_and_json_share_one_build(data_dir: Path) -> None:
+    from webui import create_app
+    from webui.resources import close_index
+
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        client = app.test_client()
+        for url in ("/report?scope=all", "/report/print?scope=all", "/report.docx?scope=all", "/report.json?scope=all"):
+            assert client.get(url).status_code == 200, url
+        assert len(app.extensions["ct05.report_cache"].items) == 1  # built once, not four times
+        assert client.get("/report.json?scope=all&era=2025").status_code == 200
+        assert len(app.extensions["ct05.report_cache"].items) == 2
+    finally:
+        close_index(app)

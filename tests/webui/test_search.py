@@ -33,6 +33,17 @@ def test_facet_selection_is_in_the_url_and_narrows(client: FlaskClient) -> None:
     assert all(h["province"] == "Hà Nội" for h in narrowed["hits"])
 
 
+
+def test_a_filter_value_in_the_old_tone_placement_is_the_archives_value(client: FlaskClient) -> None:
+    exact = client.get("/api/search", query_string={"province": "Thanh Hóa", "scope": "all"}).get_json()
+    old = client.get("/api/search", query_string={"province": "Thanh Hoá", "scope": "all"}).get_json()
+    assert old["total"] == exact["total"] > 0
+    html = client.get("/search", query_string={"province": "thanh hoá", "scope": "all"}).get_data(as_text=True)
+    assert 'class="facet-value on"' in html and "Thanh Hóa" in html  # the value shows as selected
+    page = client.get("/provinces/Thanh Hoá")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/provinces/Thanh%20H%C3%B3a")
+    assert client.get("/search", query_string={"province": "Thanh Hoa"}).status_code == 404
+
 def test_month_chart_marks_milestones(client: FlaskClient) -> None:
     html = client.get("/search").get_data(as_text=True)
     assert '<svg class="chart"' in html

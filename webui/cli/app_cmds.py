@@ -10,7 +10,16 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir, term, term_json, use_archive
+from webui.cli.common import (
+    data_dir_option,
+    index_dir,
+    open_archive,
+    progress_bar,
+    resolve_data_dir,
+    term,
+    term_json,
+    use_archive,
+)
 
 
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
@@ -80,6 +89,9 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     from pipeline.schedule_state import schedule_status
 
     readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
+    if not readonly and not resolve_data_dir(data_dir).is_dir():  # a mistyped --data-dir: not an empty archive
+        raise click.ClickException(f"Không có thư mục dữ liệu {resolve_data_dir(data_dir)} "
+                                   "(kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),
@@ -154,7 +166,7 @@ def demo(data_dir: Path | None, port: int, host: str, no_serve: bool, mirror_por
         mirror.start()
         steps = InProcessSteps(data, base_urls={f"mirror-{s}": u for s, u in mirror.urls.items()}, progress=True,
                                batch=100, before=before, after=lambda result: click.echo("      " + result.output),
-                               bar=lambda n, label: click.progressbar(length=n, label="      " + label, show_pos=True))
+                               bar=lambda n, label: progress_bar(n, "      " + label))
         report = run_pipeline(data, [f"mirror-{s}" for s in mirror.urls], steps, together=True,
                               downstream_if=lambda r: True)
     except (MirrorError, CrawlError) as exc:

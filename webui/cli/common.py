@@ -117,3 +117,13 @@ class CliGroup(click.Group):
             raise
         except Exception as exc:  # noqa: BLE001 - the last resort: a one-line message and exit 1
             raise click.ClickException(one_line(exc)) from exc
+
+
+def progress_bar(length: int, label: str) -> Any:
+    """A progress bar on a terminal; nothing at all when the output is a file or a pipe (click would
+    still print the label there, a stray line in logs and scripts)."""
+    import io
+    import sys
+
+    return click.progressbar(length=length, label=label, show_pos=True,
+                             file=None if sys.stdout.isatty() else io.StringIO())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def import_cmd(data_dir: Path | None, file: Path) -> None:
 
     with open_archive(data_dir) as archive:
         try:
-            report = import_jsonl(file, archive, progress=True)
+            report = import_jsonl(file, archive, progress=sys.stdout.isatty())
         except ImportError_ as exc:
             raise click.ClickException(str(exc)) from exc
     for line_no, reason in report.errors:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, resolve_data_dir, term
+from webui.cli.common import data_dir_option, open_archive, progress_bar, resolve_data_dir, term
 
 
 @click.command()
@@ -22,7 +22,7 @@ def process(data_dir: Path | None, workers: int | None, batch: int) -> None:
     data = resolve_data_dir(data_dir)
     open_archive(data).close()  # a one-line error for an archive that cannot be opened
     steps = InProcessSteps(data, workers=workers, batch=batch,
-                           bar=lambda n, label: click.progressbar(length=n, label=label, show_pos=True))
+                           bar=progress_bar)
     report = run_pipeline(data, [], steps, do=["process"])
     info = report.steps["process"]
     if info["status"] != "ok":
@@ -43,7 +43,7 @@ def analyze(files: tuple[Path, ...], as_json: bool) -> None:
             record = analyze_file(path)
         except AnalyzeError as exc:
             failed += 1
-            click.echo(term(f"{path}: {exc}"), err=True)
+            click.echo(term(str(exc)), err=True)  # the message names the file
             if as_json:
                 click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
             continue

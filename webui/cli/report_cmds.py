@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def report(data_dir: Path | None, province: tuple[str, ...], model: tuple[str, .
         idx = SearchIndex.open(index_dir(data_dir))
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from exc
+    canonical = []
+    for name, values in filters:  # a misspelt province is an error, not an empty report (as on the web)
+        names = []
+        for value in values:
+            found = idx.facet_value(name, value)  # "Thanh Hoá" is "Thanh Hóa"
+            if found is None:
+                idx.close()
+                option, page = ("--model", "/models") if name == "model" else ("--province", "/provinces")
+                raise click.BadParameter(f"không có “{value[:80]}” trong kho lưu trữ (viết đúng tên, có dấu, "
+                                         f"như trên trang {page})", param_hint=option)
+            names.append(found)
+        canonical.append((name, tuple(dict.fromkeys(names))))
+    query = dataclasses.replace(query, filters=tuple(canonical))
     archive = open_archive(data_dir, readonly=True)
     try:
         data = build_report(idx, archive, query, era=era)

@@ -121,6 +121,9 @@ def schedule(data_dir: Path | None, config_path: Path | None, once: bool, force:
     else:
         sites = config.schedule["sites"] or [s.id for s in registry.values()
                                              if s.base_url and s.checked and not s.mirror_of]
+    if not sites:  # a cron job that silently does nothing looks like a healthy one
+        click.echo("no site to crawl: schedule.sites lists none and no site of crawler/sites.toml is checked "
+                   "(docs/add-a-site.md); --site ID names one", err=True)
     no_address = [s for s in sites if not (config.base_url(s) or registry[s].base_url)]
     if no_address:
         raise ConfigError(f"{config.path}: no address for {', '.join(no_address)}: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from index.types import SearchQuery
@@ -19,7 +19,7 @@ from webui.provinces import era_facet as check_era
 from webui.report.data import build_report
 from webui.report.text import SECTIONS, Text
 from webui.report.word import report_docx
-from webui.resources import get_archive, get_index
+from webui.resources import TTLCache, get_archive, get_index, index_token
 
 bp = Blueprint("report", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,8 +34,18 @@ def report_query() -> tuple[SearchQuery, str]:
 
 
 def current_report() -> tuple[dict[str, Any], SearchQuery, str]:
+    """The report of the request's query, built once for the page, its print view, Word and JSON (a second
+    or two over a whole archive: opening the page then downloading the document must not pay it twice)."""
     query, era = report_query()
-    return build_report(get_index(), get_archive(), query, era=era), query, era
+    cache: TTLCache = current_app.extensions.setdefault("ct05.report_cache", TTLCache())
+    ttl = float(current_app.config["SEARCH_CACHE_SECONDS"])
+    key = (query, era, index_token())
+    report = cache.get(key, ttl) if ttl > 0 else None
+    if report is None:
+        report = build_report(get_index(), get_archive(), query, era=era)
+        if ttl > 0:
+            cache.put(key, report, 16)
+    return report, query, era
 
 
 def render_context(report: dict[str, Any], query: SearchQuery, era: str) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""Diacritics restored by context for queries typed without them (index/suggest.py), on a real index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from crawler.archive import Archive
+from crawler.article import Article
+from index.query import parse
+from index.store import SearchIndex
+from index.suggest import restore_map
+from index.sync import sync_index
+
+FILLER = ("Hiện nay, lời kêu gọi của huyện được nhân dân hưởng ứng; giới trẻ và người lớn tuổi đều tham gia, "
+          "thực hiện nghiêm các quy định hiện hành vì cuộc sống bình yên. ")
+
+# "hiện", "lời", "giới" and "sống" are everywhere (so "lời" goes with "sống" more than "lối" does);
+# "hiến", "lối", "giỏi" and "khéo" only in their stories.
+CORPUS = [
+    (1, "Ngày hội hiến máu", FILLER + "Đoàn viên tham gia hiến máu tình nguyện, hiến máu cứu người. " + FILLER),
+    (2, "Hiến máu nhân đạo", "Người dân hiến máu tại xã. " + FILLER),
+    (3, "Lối sống giản dị", FILLER + "Bác Hồ để lại tấm gương về lối sống giản dị, thanh bạch. " + FILLER),
+    (4, "Học lối sống của Bác", "Thanh niên học lối sống giản dị. " + FILLER),
+    (5, "Nông dân giỏi", FILLER + "Ông là nông dân làm kinh tế giỏi, giúp hộ nghèo. " + FILLER),
+    (6, "Kinh tế giỏi", "Hội viên làm kinh tế giỏi. " + FILLER),
+    (7, "Dân vận khéo", FILLER + "Mô hình dân vận khéo ở cơ sở. " + FILLER),
+    (8, "Dân vận khéo ở xã", "Phong trào dân vận khéo lan tỏa. " + FILLER),
+    (9, "Thông báo", FILLER * 3),
+    (10, "Tin tức", FILLER * 2 + "Thế giới hôm nay. "),
+]
+
+
+@pytest.fixture(scope="module")
+def idx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    from nlp.enrich import enrich_many
+
+    data = tmp_path_factory.mktemp("restore")
+    articles = [Article(url=f"https://baonghean.vn/r-{n}.html", source="baonghean", title=t, body=b)
+                for n, t, b in CORPUS]
+    with Archive.open(data) as archive:
+        archive.upsert_many(enrich_many(articles, workers=1))
+        sync_index(archive, data / "index")
+    index = SearchIndex.open(data / "index")
+    yield index
+    index.close()
+
+
+def _restored(idx: SearchIndex, text: str) -> dict[str, str]:
+    with idx._lock:
+        idx.refresh(force=False)
+        return restore_map(idx.view, parse(text))
+
+
+def test_a_run_is_read_off_the_documents_that_hold_it(idx: SearchIndex) -> None:
+    # "lời" is far commoner than "lối", but the documents holding "loi song" hold "lối".
+    assert _restored(idx, "loi song gian di")["loi"] == "lối"
+    assert _restored(idx, "hien mau")["hien"] == "hiến"
+
+
+def test_a_word_left_between_restored_ones_follows_its_neighbours(idx: SearchIndex) -> None:
+    restored = _restored(idx, "nong dan lam kinh te gioi")
+    assert restored.get("gioi") == "giỏi"
+    assert restored.get("nong") == "nông" and restored.get("dan") == "dân"
+    assert _restored(idx, "mo hinh dan van kheo").get("kheo") == "khéo"
+
+
+def test_a_word_no_document_holds_in_context_stays_bare(idx: SearchIndex) -> None:
+    assert "xyz" not in _restored(idx, "dan van xyz")
+    assert _restored(idx, "Dân vận kheo") == {}  # inside an accented query a bare word is left as typed
