@@ -123,12 +123,13 @@ settings = {"LOG_FILE": str(out / "bare.log"), "LOG_LEVEL": "INFO", "ROBOTSTXT_O
             "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False, "COOKIES_ENABLED": False}
 process = CrawlerProcess(settings)
 crawler = process.create_crawler(Bare)
+cpu = time.process_time()
 start = time.perf_counter()
 process.crawl(crawler)
 process.start()
 elapsed = time.perf_counter() - start
 pages = crawler.stats.get_value("downloader/response_count")
-print(json.dumps({"pages": pages, "elapsed": elapsed,
+print(json.dumps({"pages": pages, "elapsed": elapsed, "cpu_s": time.process_time() - cpu,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
@@ -138,13 +139,17 @@ from crawler.crawl import crawl_sites
 import crawler.spider, crawler.republish, crawler.workers, scrapy.crawler  # imports are not timed (nor the bare's)
 extra = {"JOBDIR": None} if sys.argv[3] == "nojob" else None
 urls, data = json.loads(sys.argv[1]), sys.argv[2]
+cpu = time.process_time()
 start = time.perf_counter()
 stats = crawl_sites(data_dir=data, site_ids=[f"mirror-{s}" for s in urls],
                     base_urls={f"mirror-{s}": u for s, u in urls.items()}, polite=False, progress=False,
                     settings=extra)
 elapsed = time.perf_counter() - start
+cpu = time.process_time() - cpu
 main_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"pages": stats.totals["pages"], "elapsed": elapsed, "new": stats.totals["new"],
+                  "cpu_s": cpu + crawler.workers.last_worker_cpu_s, "main_cpu_s": cpu,
+                  "worker_cpu_s": crawler.workers.last_worker_cpu_s,
                   "rss_mb": (main_kb + crawler.workers.last_worker_peak_rss_kb) / 1024,
                   "main_rss_mb": main_kb / 1024}))
 '''
@@ -158,8 +163,11 @@ def run(kind: str, urls: dict[str, str], work: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-c", OURS if ours else BARE, arg, str(out)] + (["nojob" if "nojob" in kind else "job"]
                                                                           if ours else [])
     env = {**os.environ, "CT05_EXTRACT_WORKERS": "0"} if "inline" in kind else None
+    server_cpu = time.process_time()  # this process: the mirror server's threads (and the wait)
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True, env=env)
+    server_cpu = time.process_time() - server_cpu
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["server_cpu_s"] = server_cpu
     result["pages_per_s"] = result["pages"] / result["elapsed"]
     shutil.rmtree(out, ignore_errors=True)
     return result
@@ -190,7 +198,8 @@ def main() -> None:
                 for kind in results:
                     results[kind].append(run(kind, mirror.urls, work))
                     print(kind, json.dumps(results[kind][-1]), flush=True)
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("pages", "pages_per_s", "rss_mb", "elapsed")}
+    med = {k: {m: statistics.median(r.get(m, 0.0) for r in v)
+               for m in ("pages", "pages_per_s", "rss_mb", "elapsed", "cpu_s", "server_cpu_s")}
            for k, v in results.items()}
     print(f"{articles} article pages on 5 loopback sites; {args.rounds} rounds; medians")
     print("| crawler | pages | seconds | pages/s | peak RSS (MB) |")
@@ -211,6 +220,10 @@ def main() -> None:
                                                                       strict=False)]
         if ratios:
             print(f"per-round ratios ours / bare: {', '.join(f'{r:.2f}' for r in ratios)}")
+    # CPU seconds of the crawler's own processes over the timed span (ours: crawl process + extraction
+    # workers, their start included), and of this process (the mirror server's threads) meanwhile.
+    print("CPU s per crawl (median): " + ", ".join(
+        f"{k} {m['cpu_s']:.2f} (server {m['server_cpu_s']:.2f})" for k, m in med.items()))
     first = next(iter(v for k, v in results.items() if k != "bare"), None)
     if first:
         print(f"ours stored {first[0].get('new')} new articles per run")

@@ -31,6 +31,11 @@ def strip_unsafe(text: str) -> str:
     if text.isprintable():  # the common case: nothing to do (Vietnamese letters are printable)
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Every character of _UNSAFE and _SPACE_CONTROLS is unprintable (a test checks): a text printable but
+    # for line breaks, tabs and no-break spaces (a page's source) holds none, which four C-level replaces
+    # and one scan tell faster than the two regex scans below (48 -> 29 us on a 8 kB page).
+    if text.replace("\n", "").replace("\t", "").replace("\xa0", "").isprintable():
+        return text
     # Searched first: str.translate with a dict table looks up every character (7 ms on a 170 kB page).
     if _SPACE_CONTROLS.search(text):
         text = text.translate(_SPACES)
@@ -42,12 +47,30 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", strip_unsafe(text))
 
 
+def fold_spaces(text: str) -> str:
+    """`" ".join(text.split())`: one space between words, none at the ends; without building a string per
+    word where a line is folded already (the paragraphs of an extracted body all are)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        # A printable line holds no whitespace but " " (every other str.isspace character is a control or
+        # a separator, which str.isprintable refuses; a test checks every code point).
+        if line.isprintable():
+            line = line.strip()
+            if "  " in line:
+                line = " ".join(line.split())
+        else:
+            line = " ".join(line.split())
+        if line:
+            out.append(line)
+    return " ".join(out)
+
+
 def content_hash(title: str, body: str) -> str:
     """A stable hash of what the reader sees: NFC, whitespace folded, title and body."""
     text = unicodedata.normalize("NFC", f"{title}\n{body}")
-    # str.split() splits on exactly what the regex \s matches (str.isspace): the same text as
-    # re.sub(r"\s+", " ", text).strip(), in less than half the time (a tenth of a worker's time per page).
-    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+    # str.split() splits on exactly what the regex \s matches (str.isspace): `fold_spaces` gives the same
+    # text as re.sub(r"\s+", " ", text).strip(), in a fraction of the time.
+    return hashlib.sha1(fold_spaces(text).encode("utf-8")).hexdigest()
 
 
 def article_id(url: str) -> str:

@@ -13,6 +13,7 @@ import copy
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import html
@@ -178,6 +179,7 @@ _WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*\.?$")
 _CONNECTORS = {"và", "and", "-", "–", ",", "&", "de", "van", "von", "der", "da", "del", "di", "le", "la"}
 
 
+@lru_cache(maxsize=4096)  # site and host names: the same few on every page of a crawl
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only ("Dân Trí" -> "dantri")."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
-from crawler.article import clean_text, strip_unsafe
+from crawler.article import clean_text, fold_spaces, strip_unsafe
 from crawler.vntext import FURNITURE_TEXT
 
 # Block-level tags whose text makes one paragraph each.
@@ -34,7 +34,7 @@ _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)
 
 def normalize_text(text: str) -> str:
     """NFC, one space between words, no zero-width or control characters, stripped."""
-    return " ".join(clean_text(text).split())
+    return fold_spaces(clean_text(text))
 
 
 def decode_html(data: str | bytes, declared: str | None = None) -> str:
@@ -108,9 +108,9 @@ def is_furniture(el: html.HtmlElement) -> bool:
 def drop_elements(root: html.HtmlElement, selectors: Iterable[str] = (), furniture: bool = True,
                   noise: bool = True) -> None:
     """Remove noise tags (optionally), the given CSS selectors and (optionally) elements named like furniture."""
-    doomed: list[html.HtmlElement] = []
-    for tag in NOISE_TAGS if noise else ():
-        doomed += root.iter(tag)
+    # One walk for all the noise tags. The order elements are dropped in does not change the tree: a
+    # dropped element's tail joins the text before it whatever was dropped first.
+    doomed: list[html.HtmlElement] = list(root.iter(*NOISE_TAGS)) if noise else []
     for selector in selectors:
         doomed += select(root, selector)
     if furniture:

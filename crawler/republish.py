@@ -26,6 +26,7 @@ import numpy as np
 
 from crawler.archive import Archive, ArchiveError
 from crawler.article import Article
+from crawler.wordcrc import word_crcs
 
 NUM_PERM = 64
 SEED = 5
@@ -61,8 +62,12 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
     # rather than a Python loop (str.encode's default is UTF-8).
     distinct = set(words)
     table = dict(zip(distinct, map(crc, map(str.encode, distinct)), strict=True))
-    word = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
-    n = len(words) - SHINGLE + 1
+    return _shingles(np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words)))
+
+
+def _shingles(word: np.ndarray) -> np.ndarray:
+    """`shingle_hashes` from the words' CRC-32s (uint64)."""
+    n = len(word) - SHINGLE + 1
     acc = np.zeros(n, dtype=np.uint64)
     for k in range(SHINGLE):  # uint64 arithmetic wraps: that is the intended modulus 2**64
         acc = acc * _MULT + word[k:k + n]
@@ -81,12 +86,25 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature (uint32[NUM_PERM]) of a body text, or None when it is too short to compare.
     Identical to `datasketch.MinHash(num_perm=64, seed=5, scheme="affine32")` fed the shingle hashes."""
-    words = normalise(text)
-    if len(words) < MIN_WORDS:
+    # The words' CRC-32s in a few array operations (crawler.wordcrc), the same as `normalise` then
+    # `shingle_hashes` give; per word only for the texts its tables do not cover.
+    word = word_crcs(unicodedata.normalize("NFC", text).lower())
+    if word is None:
+        words = normalise(text)
+        if len(words) < MIN_WORDS:
+            return None
+        shingles = shingle_hashes(words)
+    elif len(word) < MIN_WORDS:
         return None
-    hv = _fmix32(shingle_hashes(words).astype(np.uint32))
+    else:
+        shingles = _shingles(word)
+    hv = _fmix32(shingles.astype(np.uint32))
     with np.errstate(over="ignore"):  # uint32 products wrap: the intended modulus 2**32
-        return (hv[:, None] * _A + _B).min(axis=0)
+        # One row per permutation, so that each minimum runs along contiguous memory (2.5x faster than
+        # the column-wise minimum of hv[:, None] * _A + _B, the same values).
+        values = np.multiply.outer(_A, hv)
+        values += _B[:, None]
+        return values.min(axis=1)
 
 
 def signature_bytes(text: str) -> bytes:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from crawler.article import Article, Enrichment, Entity, article_id, content_hash
+from crawler.article import Article, Enrichment, Entity, article_id, content_hash, fold_spaces
 
 
 def make(**kw: object) -> Article:
@@ -57,6 +57,44 @@ def test_content_hash_is_unchanged_by_its_faster_whitespace_folding() -> None:
                         ("", ""), ("\t", spaces)]:
         text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", f"{title}\n{body}")).strip()
         assert content_hash(title, body) == hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def test_fold_spaces_is_split_and_join() -> None:
+    """The fast path (printable lines) must fold exactly as " ".join(text.split()), whatever the text."""
+    import random
+    import sys
+
+    # Its premise: no whitespace character but " " is printable.
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    rng = random.Random(14)
+    pieces = [*spaces, " ", " ", "  ", "a", "Đoạn", "ệ", "\u200b", "\x00", ".", "\n\n"]
+    texts = ["", " ", "\n", "a", " a ", "a  b", "a\n\nb", "Tiêu đề\nĐoạn một.\n\nĐoạn hai."]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        assert fold_spaces(text) == " ".join(text.split()), repr(text)
+
+
+def test_strip_unsafe_fast_paths_give_what_the_regexes_give() -> None:
+    """Its shortcuts rely on every character it removes or replaces being unprintable."""
+    import random
+    import sys
+
+    from crawler.article import _SPACE_CONTROLS, _SPACES, _UNSAFE, strip_unsafe
+
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert not [c for c in every if (_UNSAFE.match(c) or _SPACE_CONTROLS.match(c)) and c.isprintable()]
+
+    def by_regex(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+        return _UNSAFE.sub("", text)
+
+    rng = random.Random(14)
+    pieces = ["a", "Đoạn ", "<p>", "\n", "\r\n", "\r", "\t", "\xa0", "\x0b", "\x0c", "\x85", "\u2028", "\u200b",
+              "\ufeff", "\x00", "\x1f", "\u00ad", "\ud800", "\uffff", "\u3000", " "]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert strip_unsafe(text) == by_regex(text), repr(text)
 
 
 def test_bad_values_are_refused_with_the_field_name() -> None:

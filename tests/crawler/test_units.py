@@ -149,3 +149,19 @@ def test_generic_extraction_without_site_rules(mirror_page: Callable[..., bytes]
             assert article.published[:16] == entry["published"][:16]
         else:
             assert article.published is None
+
+
+def test_crawl_settings_leave_out_the_remote_control_and_cookies(tmp_path: Path) -> None:
+    """No code-execution server on localhost during a crawl, and neither unused component is even imported."""
+    from scrapy.settings import Settings
+
+    from crawler.settings import scrapy_settings
+
+    settings = Settings(scrapy_settings(tmp_path, [load_sites()["mirror-yenbai"]], tmp_path / "job", polite=True))
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    extensions = settings.getwithbase("EXTENSIONS")
+    middlewares = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
+    assert not [k for k in extensions if str(k).endswith("RemoteControl")]
+    assert not [k for k in middlewares if str(k).endswith("CookiesMiddleware")]
+    assert any(str(k).endswith("CoreStats") for k in extensions)  # the rest of Scrapy's defaults stay
+    assert any(str(k).endswith("HttpCompressionMiddleware") for k in middlewares)
