@@ -77,6 +77,12 @@ def densest_block(root: html.HtmlElement) -> html.HtmlElement | None:
         total_text += own
         for anc in p.iterancestors():
             below[anc] = below.get(anc, 0) + own
+    for el, own in _loose_text_blocks(root):
+        # Paragraphs written as text and <br>s straight in a block (no <p>): the block is the container.
+        scores[el] = scores.get(el, 0.0) + own
+        total_text += own
+        for anc in (el, *el.iterancestors()):
+            below[anc] = below.get(anc, 0) + own
     if not scores:
         return None
     best = max(scores, key=lambda el: scores[el])
@@ -90,6 +96,30 @@ def densest_block(root: html.HtmlElement) -> html.HtmlElement | None:
             break
         node = parent
     return node if below.get(node, 0) >= 0.6 * total_text else best
+
+
+_INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "span", "font", "br", "img", "sup", "sub", "small", "mark", "abbr"}
+
+
+def _loose_text_blocks(root: html.HtmlElement) -> list[tuple[html.HtmlElement, int]]:
+    """Blocks holding at least `MIN_TEXT` characters of non-link text directly (in text nodes and inline
+    children, not in child blocks), with that amount: stories written with <br>s instead of <p>s."""
+    out = []
+    for el in root.iter("div", "section", "article", "td"):
+        parts, linked = [el.text or ""], 0
+        for child in el:
+            if isinstance(child.tag, str) and child.tag in _INLINE_TAGS:
+                inner = child.text_content()
+                parts.append(inner)
+                if child.tag == "a":
+                    linked += len("".join(inner.split()))
+                else:
+                    linked += sum(len("".join(a.text_content().split())) for a in child.iter("a"))
+            parts.append(child.tail or "")
+        total = len("".join("".join(parts).split()))
+        if total - linked >= MIN_TEXT and linked <= 0.5 * total and not _in_noise(el):
+            out.append((el, total - linked))
+    return out
 
 
 _NOISE_ATTR = re.compile(r"consent|cookie|gdpr|newsletter|subscri|paywall|promo|comment", re.IGNORECASE)

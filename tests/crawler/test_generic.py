@@ -100,6 +100,25 @@ def test_article_declared_with_a_long_sidebar_is_kept() -> None:
     assert "Another story" not in article.body
 
 
+def test_story_written_with_line_breaks_among_many_teaser_cards_is_kept() -> None:
+    # Some CMSes write the story as text and <br>s straight in a <div> (no <p>), and surround it with
+    # dozens of teaser cards; a staff box of short <p>s must not be taken for the body, nor the page
+    # for a listing.
+    cards = "".join(f'<div class="card"><a href="/s{i}">Một câu chuyện khác của tòa soạn số {i} hôm nay</a>'
+                    f'<p>Tóm tắt ngắn của bài số {i}.</p></div>' for i in range(24))
+    staff = "".join(f"<p>Biên tập viên số {i} của tòa soạn</p>" for i in range(6))
+    story = "<br><br>".join([PARA, PARA.replace("Ngày 20/6", "Sau đó"), PARA.replace("Ngày 20/6", "Cuối cùng")])
+    html = (f'<html><head><meta property="og:type" content="article"></head><body>{cards}'
+            f'<div class="article"><h1>Sơ kết Chỉ thị 05 ở Văn phòng UBND tỉnh</h1>'
+            f'<div class="byline">Thứ Hai, 20/06/2022 07:45</div><div class="content">{story}</div></div>'
+            f'<div class="staff">{staff}</div></body></html>')
+    article, verdict = extract_verdict(html, "https://baotinh.vn/chinh-tri/so-ket-202.html")
+    assert verdict == "article" and article is not None
+    assert article.body.count("đánh giá kết quả thực hiện Chỉ thị 05-CT/TW") == 3
+    assert "Biên tập viên" not in article.body and "Tóm tắt ngắn" not in article.body
+    assert article.published is not None and article.published.startswith("2022-06-20")
+
+
 def test_worker_reports_section_pages_for_the_run_record() -> None:
     from crawler.sites import load_sites
     from crawler.stats import CrawlStats
