@@ -39,3 +39,13 @@ def idx(built: Path) -> Iterator[SearchIndex]:
     index = SearchIndex.open(built / "index")
     yield index
     index.close()
+
+
+def enriched_index(data: Path, articles: list[Article]) -> SearchIndex:
+    """A real index in `data` of the articles after the real NLP stage (one process)."""
+    from nlp.enrich import enrich_many
+
+    with Archive.open(data) as archive:
+        archive.upsert_many(enrich_many(articles, workers=1))
+        sync_index(archive, data / "index")
+    return SearchIndex.open(data / "index")

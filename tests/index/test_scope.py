@@ -7,14 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from crawler.archive import Archive
 from crawler.article import Article
 from index.schema import article_to_doc
 from index.store import SearchIndex
-from index.sync import sync_index
 from index.types import QueryError, SearchQuery
-from nlp.enrich import enrich_many
 from nlp.relevance import TOPIC_THRESHOLD
+from tests.index.conftest import enriched_index
 
 
 def _query(scope: str, **kw: object) -> SearchQuery:
@@ -100,10 +98,7 @@ def relaxing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
              for i in range(11)]
     rows += [_story(40 + i, f"Làng nghề số {i}", "Làng dệt lụa mở cửa đón khách tham quan.") for i in range(3)]
     data = tmp_path_factory.mktemp("relaxing")
-    with Archive.open(data) as archive:
-        archive.upsert_many(enrich_many(rows, workers=1))
-        sync_index(archive, data / "index")
-    index = SearchIndex.open(data / "index")
+    index = enriched_index(data, rows)
     yield index
     index.close()
 

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import Archive
 from crawler.importer import article_from_record
 from index.store import SearchIndex
-from index.sync import sync_index
 from index.types import SearchQuery
-from nlp.enrich import enrich_many
+from tests.index.conftest import enriched_index
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "searchdev"
 URL_PREFIX = "https://corpus.example/"
@@ -48,10 +46,7 @@ def judged_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchInd
     with gzip.open(DATA / "judged.jsonl.gz", "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle]
     articles = [article_from_record(r) for r in records]
-    with Archive.open(data) as archive:
-        archive.upsert_many(enrich_many(articles, workers=1))
-        sync_index(archive, data / "index")
-    index = SearchIndex.open(data / "index")
+    index = enriched_index(data, articles)
     yield index
     index.close()
 

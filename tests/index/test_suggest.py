@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from crawler.archive import Archive
 from crawler.article import Article
 from index.query import parse
 from index.store import SearchIndex
 from index.suggest import restore_map
-from index.sync import sync_index
+from tests.index.conftest import enriched_index
 
 FILLER = ("Hiện nay, lời kêu gọi của huyện được nhân dân hưởng ứng; giới trẻ và người lớn tuổi đều tham gia, "
           "thực hiện nghiêm các quy định hiện hành vì cuộc sống bình yên. ")
@@ -34,15 +33,11 @@ CORPUS = [
 
 @pytest.fixture(scope="module")
 def idx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    from nlp.enrich import enrich_many
 
     data = tmp_path_factory.mktemp("restore")
     articles = [Article(url=f"https://baonghean.vn/r-{n}.html", source="baonghean", title=t, body=b)
                 for n, t, b in CORPUS]
-    with Archive.open(data) as archive:
-        archive.upsert_many(enrich_many(articles, workers=1))
-        sync_index(archive, data / "index")
-    index = SearchIndex.open(data / "index")
+    index = enriched_index(data, articles)
     yield index
     index.close()
 
