@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from crawler.archive import Archive
 from crawler.canon import url_path
@@ -78,6 +79,7 @@ def test_two_crawl_workers_share_one_postgresql_archive(tmp_path: Path, redis_ur
     app = create_app({"TESTING": True, "DATA_DIR": str(web), "ARCHIVE": pg_url})
     with app.test_client() as client:
         page = client.get(f"/article/{sample.id}")
-        assert page.status_code == 200 and sample.title in page.get_data(as_text=True)
+        # The page shows the title HTML-escaped (an apostrophe is "&#39;"): compare it escaped the same way.
+        assert page.status_code == 200 and str(escape(sample.title)) in page.get_data(as_text=True)
         hits = client.get("/api/search", query_string={"q": words, "scope": "all"})
         assert hits.status_code == 200 and sample.id in [h["id"] for h in hits.get_json()["hits"]]
