@@ -35,15 +35,21 @@ def stored_count(data: Path) -> int:
         return 0
 
 
+def _start_crawl(data: Path, mirror: MirrorServer) -> tuple[dict[str, Any], subprocess.Popen[bytes]]:
+    """A fresh crawl of the mirror in a child process of its own session (the test signals only it)."""
+    args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
+            "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
+    cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
+                        progress=False, stats_file=None)
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return args, child
+
+
 @pytest.mark.crawl
 def test_resume_after_sigkill(manifest: dict[str, Any], tmp_path: Path) -> None:
     data = tmp_path / "data"
     with MirrorServer(handler=SlowHandler) as mirror:
-        args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
-                "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
-        cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
-                            progress=False, stats_file=None)
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        args, child = _start_crawl(data, mirror)
         deadline = time.monotonic() + 60
         while stored_count(data) == 0 and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -116,11 +122,7 @@ def test_resume_after_a_graceful_stop_reads_the_held_queues(manifest: dict[str, 
     GatedHandler.served = 0
     GatedHandler.gate.clear()
     with MirrorServer(handler=GatedHandler) as mirror:
-        args = {"site_ids": [f"mirror-{s}" for s in mirror.urls],
-                "base_urls": {f"mirror-{s}": u for s, u in mirror.urls.items()}}
-        cmd = child_command(data, args["site_ids"], args["base_urls"], resume=False, refresh=False, polite=True,
-                            progress=False, stats_file=None)
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        args, child = _start_crawl(data, mirror)
         try:
             deadline = time.monotonic() + 60
             while GatedHandler.served <= GatedHandler.FREE and child.poll() is None and time.monotonic() < deadline:
