@@ -1,6 +1,7 @@
 """Diacritic restoration and "did you mean" from what the index itself knows.
 
-Restoration maps a word typed without diacritics to its dominant written form, preferring the
+Restoration maps a word typed without diacritics to its written form, read first where its pairs
+stand in the archive's sentences (`index.restore`: "linh cuu hoa" → "lính cứu hỏa"), then from the
 underthesea words field (so "dang uy" becomes "đảng ủy" as a unit, not "đang ủy"), then single words.
 """
 
@@ -17,6 +18,8 @@ import numpy as np
 from index.analysis import fold_word, normalize
 from index.facets import UNKNOWN
 from index.query import And, Parsed, Text, Words
+from index.ranking import split_units
+from index.restore import restore_by_pairs
 from nlp.segment import compounds
 
 _WORD = re.compile(r"\w+")
@@ -157,23 +160,51 @@ def _plain_words(parsed: Parsed) -> list[str]:
     return out
 
 
+def _bare_runs(words: list[str], bare: list[str]) -> list[list[str]]:
+    """Maximal runs of two or more consecutive bare words."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for w in [*words, ""]:
+        if w and w in bare:
+            run.append(w)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = []
+    return runs
+
+
 def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
     """Word typed without diacritics → dominant form, when the index knows one. Only for a query typed
     wholly without diacritics (inside an accented query a bare "Thanh" or "Di" is a name, not "Thành"
-    or "Đi"), and by context: known multi-syllable words, then runs read off the documents holding
-    them, then a word left between restored ones by its neighbours; a word alone is restored only when
-    it is the whole query."""
+    or "Đi"), and by context: each run read where its pairs stand in the archive (a bigram path,
+    `index.restore`), then known multi-syllable words, then runs read off the documents holding them,
+    then a word left between restored ones by its neighbours; a word alone is restored only when it is
+    the whole query."""
     words = _plain_words(parsed)
     bare = [w for w in words if fold_word(w) == w and w.isalpha()]
     if not bare or any(fold_word(w) != w for w in words):
         return {}
     restored: dict[str, str] = {}
+    # First the archive's sentences: each run of bare words read where its pairs stand.
+    clash: set[str] = set()
+    known = known_words(view)
+    for run in _bare_runs(words, bare):
+        inside = []
+        for unit in split_units(tuple(run), known):
+            inside.extend([True] * (len(unit.syllables) - 1) + [False])
+        for w, form in zip(run, restore_by_pairs(view, run, inside[:-1]), strict=True):
+            if form is None:
+                continue
+            if restored.get(w, form) != form:
+                clash.add(w)
+            restored[w] = form
     multi = _dominant_forms(view, "words")
     i = 0
     while i < len(words):
         for size in (3, 2):
             chunk = words[i:i + size]
-            if len(chunk) == size and all(fold_word(w) == w for w in chunk):
+            if len(chunk) == size and all(fold_word(w) == w and w not in restored for w in chunk):
                 form = multi.get("_".join(chunk))
                 if form and form.count("_") == size - 1:
                     restored.update(zip(chunk, form.split("_"), strict=True))
@@ -199,7 +230,8 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
         single = _dominant_forms(view, "body")
         if words[0] in single:
             restored[words[0]] = single[words[0]]
-    return {w: f for w, f in restored.items() if f != w}
+    # A word read two ways in two places stays bare: it matches both.
+    return {w: f for w, f in restored.items() if f != w and w not in clash}
 
 
 def _correct(view: Any, word: str) -> str:

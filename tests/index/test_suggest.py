@@ -27,6 +27,14 @@ CORPUS = [
     (7, "Dân vận khéo", FILLER + "Mô hình dân vận khéo ở cơ sở. " + FILLER),
     (8, "Dân vận khéo ở xã", "Phong trào dân vận khéo lan tỏa. " + FILLER),
     (9, "Thông báo", FILLER * 3),
+    # "linh cữu" (a coffin) is commoner than "lính cứu" here; "cứu hỏa" and "cứu người" only say "cứu".
+    (11, "Lễ viếng", "Linh cữu được quàn tại nhà tang lễ. Đoàn viếng linh cữu. Linh cữu đưa về quê. " + FILLER),
+    (12, "Tang lễ", "Linh cữu ông được đưa về quê nhà an táng. " + FILLER),
+    (13, "Lính cứu hỏa", FILLER + "Lính cứu hỏa dũng cảm cứu người trong đám cháy. " + FILLER),
+    (14, "Cứu hỏa", "Đội cứu hỏa có mặt sau năm phút. " + FILLER),
+    # "tỉnh Nghệ An" is everywhere; "nghĩa tình" only in the model's name.
+    (15, "Bát gạo nghĩa tình", "Mô hình bát gạo nghĩa tình ở xã, tỉnh Nghệ An. " + FILLER),
+    (16, "Tin tỉnh Nghệ An", "Tỉnh Nghệ An họp. Tỉnh Nghệ An khen thưởng. Tỉnh Nghệ An đón khách. " + FILLER),
     (10, "Tin tức", FILLER * 2 + "Thế giới hôm nay. "),
 ]
 
@@ -64,3 +72,17 @@ def test_a_word_left_between_restored_ones_follows_its_neighbours(idx: SearchInd
 def test_a_word_no_document_holds_in_context_stays_bare(idx: SearchIndex) -> None:
     assert "xyz" not in _restored(idx, "dan van xyz")
     assert _restored(idx, "Dân vận kheo") == {}  # inside an accented query a bare word is left as typed
+
+
+def test_a_run_is_read_where_its_pairs_stand(idx: SearchIndex) -> None:
+    # "linh cuu" alone reads "linh cữu" (three documents to one), but "cuu hoa" and "cuu nguoi" read
+    # "cứu": the path that agrees with both neighbours wins.
+    restored = _restored(idx, "linh cuu hoa dung cam cuu nguoi")
+    assert restored["linh"] == "lính" and restored["cuu"] == "cứu" and restored["hoa"] == "hỏa"
+    assert _restored(idx, "linh cuu")["cuu"] == "cữu"
+
+
+def test_a_pair_across_two_words_speaks_less_than_one_inside_a_word(idx: SearchIndex) -> None:
+    # "tinh nghe" reads "tỉnh Nghệ" more often than "nghia tinh" reads "nghĩa tình", but the pair
+    # inside the word "nghĩa tình" decides.
+    assert _restored(idx, "bat gao nghia tinh nghe an")["tinh"] == "tình"
