@@ -75,11 +75,11 @@ def min_share(required: int) -> float:
     return 0.55
 
 
-def split_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
-    """Units over the typed words; `known` holds folded multi-syllable words of the index ("hoc_sinh",
-    "bat_gao"). Of the ways to cut the run, the one covering most syllables with known words wins,
-    then the one with fewer units ("công nhân | viên chức", not "công nhân viên | chức"). A number
-    binds to the word after it ("3 không")."""
+def cut_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
+    """The typed words cut into units, in order, repeats kept; `known` holds folded multi-syllable
+    words of the index ("hoc_sinh", "bat_gao"). Of the ways to cut the run, the one covering most
+    syllables with known words wins, then the one with fewer units ("công nhân | viên chức", not
+    "công nhân viên | chức"). A number binds to the word after it ("3 không")."""
     folded = [fold_word(w) for w in words]
     n = len(words)
     # best[i]: (syllables in multi-syllable units, -units, cut sizes) for words[i:].
@@ -102,7 +102,12 @@ def split_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
         chunk = tuple(words[i:i + size])
         units.append(Unit(chunk, stop=size == 1 and chunk[0] in STOP_WORDS))
         i += size
-    # A repeated word or unit counts once.
+    return units
+
+
+def split_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
+    """The units of `cut_units` a run is scored by: a repeated word or unit counts once."""
+    units = cut_units(words, known)
     seen: set[tuple[str, ...]] = set()
     out = []
     for u in units:

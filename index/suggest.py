@@ -18,7 +18,7 @@ import numpy as np
 from index.analysis import fold_word, normalize
 from index.facets import UNKNOWN
 from index.query import And, Parsed, Text, Words
-from index.ranking import split_units
+from index.ranking import cut_units
 from index.restore import restore_by_pairs
 from nlp.segment import compounds
 
@@ -191,7 +191,7 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
     known = known_words(view)
     for run in _bare_runs(words, bare):
         inside = []
-        for unit in split_units(tuple(run), known):
+        for unit in cut_units(tuple(run), known):
             inside.extend([True] * (len(unit.syllables) - 1) + [False])
         for w, form in zip(run, restore_by_pairs(view, run, inside[:-1]), strict=True):
             if form is None:

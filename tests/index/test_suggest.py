@@ -86,3 +86,8 @@ def test_a_pair_across_two_words_speaks_less_than_one_inside_a_word(idx: SearchI
     # "tinh nghe" reads "tỉnh Nghệ" more often than "nghia tinh" reads "nghĩa tình", but the pair
     # inside the word "nghĩa tình" decides.
     assert _restored(idx, "bat gao nghia tinh nghe an")["tinh"] == "tình"
+
+
+def test_a_repeated_word_in_a_run_does_not_break_restoration(idx: SearchIndex) -> None:
+    # The run is cut into words with its repeats kept ("hien mau … hien mau").
+    assert _restored(idx, "hien mau hien mau cuu nguoi")["hien"] == "hiến"
