@@ -45,7 +45,8 @@ class Evaluator:
     def __init__(self, snap: Snapshot, facet_mask: Masker, date_mask: Dater,
                  restored: dict[str, str] | None = None, known: set[str] | None = None,
                  prior: np.ndarray | None = None, names: set[tuple[str, ...]] | None = None,
-                 universe: np.ndarray | None = None, themed: np.ndarray | None = None) -> None:
+                 universe: np.ndarray | None = None, themed: np.ndarray | None = None,
+                 places: dict[tuple[str, ...], np.ndarray] | None = None) -> None:
         self.snap = snap
         #: The documents the search can show (scope, dates): "too few full matches" is counted there.
         self.universe = snap.live if universe is None else universe
@@ -53,7 +54,7 @@ class Evaluator:
         self.prior = prior
         #: Documents of a theme the query names ("nông dân … giúp người nghèo": poverty relief), or None.
         self.themed = themed
-        self.words = WordsScorer(snap, known or set(), restored)
+        self.words = WordsScorer(snap, known or set(), restored, places)
         #: What the evaluation had to relax, for the user (Vietnamese).
         self.notes: list[str] = []
         #: Documents ranked above all others (the whole run of words found as typed).

@@ -38,6 +38,9 @@ SCATTERED_CREDIT = 0.25
 STOP_WEIGHT = 0.15
 #: Weight of adjacent units found next to each other, relative to a unit.
 PROXIMITY = 0.35
+#: Weight in coverage of a province the query names, against an ordinary unit of the same idf.
+PLACE_WEIGHT = 3.0
+_PLACE_PREFIXES = (("thanh", "pho"), ("tp",), ("tinh",))
 #: How hard coverage bites: score × coverage ** COORD_POWER.
 COORD_POWER = 2.0
 
@@ -120,8 +123,11 @@ def split_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
 class WordsScorer:
     """Scores runs of words over one snapshot (dense arrays, one per unit)."""
 
-    def __init__(self, snap: Snapshot, known: set[str], restored: dict[str, str] | None = None) -> None:
+    def __init__(self, snap: Snapshot, known: set[str], restored: dict[str, str] | None = None,
+                 places: dict[tuple[str, ...], np.ndarray] | None = None) -> None:
         self.snap = snap
+        #: Provinces the query names (index.understand.places): folded words → that province's documents.
+        self.places = places or {}
         self.known = known
         self.restored = restored or {}
         self.n = snap.n
@@ -175,6 +181,7 @@ class WordsScorer:
         strict = np.ones(n, dtype=bool)
         weight_sum = 0.0
         required = [u for u in units if not u.stop] or units
+        in_place = self._place_units(units)
         for u in units:
             title, body = self._unit_tf(u, exact=False)
             present = (title > 0) | (body > 0)
@@ -187,6 +194,13 @@ class WordsScorer:
                 else:
                     exact = present & self._exact_mask(u)
                 credit = np.where(exact, 1.0, np.where(present, FOLDED_CREDIT, 0.0)).astype(np.float32)
+            place, heavy = in_place.get(id(u), (None, 1.0))
+            if place is not None:
+                # A province the query names is held by its articles even where the text does not print
+                # it (local papers rarely name their own province).
+                body = np.where(place & ~present, 1.0, body).astype(np.float32)
+                credit = np.where(place, 1.0, credit).astype(np.float32)
+                present = present | place
             if len(u.syllables) > 1:
                 # Syllables present but apart: a small share, found through the folded fields.
                 apart = ~present
@@ -201,8 +215,10 @@ class WordsScorer:
             weight = idf * (STOP_WEIGHT if u.stop else 1.0)
             total += weight * credit * self._saturate(title, body)
             if u in required:
-                covered += idf * credit
-                weight_sum += idf
+                # The place a user names is what most narrows the question: a story elsewhere is rarely it
+                # (`heavy`: PLACE_WEIGHT shared by the units that spell the place).
+                covered += heavy * idf * credit
+                weight_sum += heavy * idf
                 strict &= present
         coverage = covered / weight_sum if weight_sum else np.ones(n, dtype=np.float32)
         total += self._proximity(units)
@@ -211,6 +227,26 @@ class WordsScorer:
         live = self.snap.live
         return Match(strict=strict & live, loose=loose & live, score=score, units=units,
                      coverage=np.where(live, coverage, 0.0), phrase=self._phrase(words) & live)
+
+    def _place_units(self, units: list[Unit]) -> dict[int, tuple[np.ndarray, float]]:
+        """Units that spell a province the query names ("bà rịa" + "vũng tàu"; a leading "tỉnh" or "TP"
+        left out), each with the province's documents and its share of PLACE_WEIGHT."""
+        out: dict[int, tuple[np.ndarray, float]] = {}
+        for key, docs in self.places.items():
+            for prefix in _PLACE_PREFIXES:
+                if key[:len(prefix)] == prefix and len(key) > len(prefix):
+                    key = key[len(prefix):]
+                    break
+            for i in range(len(units)):
+                spelled: tuple[str, ...] = ()
+                for j in range(i, len(units)):
+                    spelled += units[j].folded
+                    if spelled == key:
+                        for u in units[i:j + 1]:
+                            out[id(u)] = (docs, PLACE_WEIGHT / (j + 1 - i))
+                    if len(spelled) >= len(key):
+                        break
+        return out
 
     def _phrase(self, words: tuple[str, ...]) -> np.ndarray:
         """Documents holding every adjacent pair of the run in one field (the phrase, nearly always)."""

@@ -26,7 +26,7 @@ from index.schema import split_values
 from index.snippets import query_terms, snippet
 from index.suggest import known_words, model_names, restore_map, suggestion_for
 from index.types import FACETS, SCOPES, Hit, QueryError, SearchQuery, SearchResult
-from index.understand import understand
+from index.understand import places, understand
 from index.view import View
 from nlp.collation import vi_sorted
 
@@ -168,6 +168,7 @@ class SearchIndex:
         if q.date_from or q.date_to:
             universe = universe & view.date_mask(q.date_from, q.date_to)
         relaxed = False  # the matcher let in partial matches (too few held every word)
+        chips = understand(q.text, view, q.filters)
         if parsed.node is None:
             base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
             if q.text.strip() and not messages:
@@ -175,7 +176,7 @@ class SearchIndex:
         else:
             ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
                            view.relevance, model_names(view), universe,
-                           view.themed(" ".join(parsed.positive_words())))
+                           view.themed(" ".join(parsed.positive_words())), places(chips, view))
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
             relaxed = bool(ev.notes)
@@ -225,8 +226,7 @@ class SearchIndex:
         result.message = " ".join(messages) or None
         # A filter the current scope and dates hold no story of would lead to an empty page ("Cà Mau" in the
         # topic scope): not offered.
-        result.chips = [c for c in understand(q.text, view, q.filters)
-                        if (view.facet(c.facet).mask(view.n, (c.value,)) & universe).any()]
+        result.chips = [c for c in chips if (view.facet(c.facet).mask(view.n, (c.value,)) & universe).any()]
         return result
 
     def spread(self, q: SearchQuery, facet: str, across: str) -> dict[str, list[str]]:

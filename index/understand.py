@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import numpy as np
+
 from index.facets import UNKNOWN
 from index.types import Chip
 from index.view import View
@@ -257,3 +259,17 @@ def understand(text: str, view: View, filters: Iterable[tuple[str, Iterable[str]
                 chips.append(Chip(facet=facet, value=value, text=text[start:end], start=start, end=end, query=query))
     chips.sort(key=lambda c: c.start)
     return chips
+
+
+def places(chips: Iterable[Chip], view: View) -> dict[tuple[str, ...], np.ndarray]:
+    """The provinces the query names, as the folded words typed ("da", "nang"), each with the documents
+    of that province (facet): ranking counts the name as present in those even where the text does not
+    print it, and weighs it above an ordinary word (`index.ranking.PLACE_WEIGHT`).
+
+    >>> # places(understand("xây dựng Đảng Đà Nẵng", view), view) → {("da", "nang"): mask of Đà Nẵng}
+    """
+    out: dict[tuple[str, ...], np.ndarray] = {}
+    for c in chips:
+        if c.facet == "province":
+            out[tuple(fold(w) for w in _TOKEN.findall(c.text))] = view.facet(c.facet).mask(view.n, (c.value,))
+    return out

@@ -8,9 +8,12 @@ import pytest
 
 from crawler.archive import Archive
 from crawler.article import Article
+from index.ranking import WordsScorer
 from index.store import SearchIndex
+from index.suggest import known_words
 from index.sync import sync_index
 from index.types import SearchQuery
+from index.understand import places, understand
 from nlp.enrich import enrich_many
 
 FILLER = ("Hội nghị diễn ra tại hội trường của huyện với sự tham dự của đông đảo cán bộ, đảng viên và nhân dân. "
@@ -146,3 +149,39 @@ def test_a_story_of_the_theme_the_query_names_ranks_above_an_equal_match_of_anot
         res = index.search(SearchQuery(text="nông dân Nghi Ân giúp đỡ người nghèo", facets=(), scope="all"))
         scores = {int(h.url.rsplit("-", 1)[1].split(".")[0]): h.score for h in res.hits}
         assert scores[102] > scores[101] * 1.1  # equal text matches; the theme makes the difference
+
+
+def test_the_province_a_query_names_is_held_by_its_articles_and_weighs_more_than_a_word(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The Đà Nẵng paper's article never prints "Đà Nẵng" (local papers rarely name their own province) but
+    # is of that province: it ranks above the same text from Hà Tĩnh. In coverage the place weighs
+    # PLACE_WEIGHT words: it lifts a story naming Đà Nẵng and sinks one of another province.
+    party = "Đảng bộ tập trung xây dựng, chỉnh đốn Đảng, nâng cao năng lực lãnh đạo của tổ chức cơ sở đảng. "
+    data = tmp_path_factory.mktemp("places")
+    rows = [
+        Article(url="https://baodanang.vn/201.html", source="danang", source_province="Đà Nẵng",
+                title="Thành ủy họp chuyên đề", body=party + FILLER),
+        Article(url="https://baohatinh.vn/202.html", source="hatinh", source_province="Hà Tĩnh",
+                title="Tỉnh ủy họp chuyên đề", body=party + FILLER),
+        Article(url="https://baonghean.vn/203.html", source="baonghean",
+                title="Đà Nẵng: Đảng viên trẻ tình nguyện", body="Đảng viên trẻ ở Đà Nẵng ra quân dọn vệ sinh "
+                "bãi biển. " + FILLER),
+        *[_article(210 + i, title, body) for i, (_n, title, body) in enumerate(CORPUS)],
+    ]
+    with Archive.open(data) as archive:
+        archive.upsert_many(enrich_many(rows, workers=1))
+        sync_index(archive, data / "index")
+    text = "Đà Nẵng xây dựng chỉnh đốn Đảng"
+    with SearchIndex.open(data / "index") as index:
+        res = index.search(SearchQuery(text=text, facets=(), scope="all"))
+        assert [c.value for c in res.chips if c.facet == "province"] == ["Đà Nẵng"]
+        scores = {h.url.rsplit("/", 1)[1]: h.score for h in res.hits}
+        assert scores["201.html"] > scores["202.html"] * 1.5
+        view = index.view
+        words = tuple(text.lower().split())
+        named = places(understand(text, view), view)
+        docs = {view.snap.searcher.stored_fields(d)["url"].rsplit("/", 1)[1]: d for d in range(view.n)}
+        coverage = WordsScorer(view.snap, known_words(view), places=named).score(words).coverage
+        plain = WordsScorer(view.snap, known_words(view)).score(words).coverage
+        assert coverage[docs["203.html"]] > plain[docs["203.html"]] * 1.5  # names the place
+        assert coverage[docs["202.html"]] < plain[docs["202.html"]]  # of another province
