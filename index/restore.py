@@ -21,6 +21,8 @@ from nlp.normalize import fold_variants
 
 #: Documents read per pair (the ones holding it most often first): enough to outvote a rare form.
 PAIR_DOCS = 12
+#: Occurrences after which no more documents are read (the stored text is the costly part).
+PAIR_ENOUGH = 24
 #: A restored form must hold this share of its pair's occurrences (on one side at least).
 PAIR_SHARE = 0.5
 #: Add-k smoothing of a reading's share: one sighting of a pair weighs little, a hundred weigh much.
@@ -67,6 +69,8 @@ def pair_forms(view: Any, a: str, b: str) -> Counter[tuple[str, str]]:
             words = normalize(f"{m.group(1)} {m.group(2)}").lower().split()
             if len(words) == 2:
                 found[(words[0], words[1])] += 1
+        if found.total() >= PAIR_ENOUGH:  # a common pair: its first documents already settle it
+            break
     if len(cache) > _CACHE_MAX:
         for old in [k for k in cache if k.startswith("pair:")][: _CACHE_MAX // 2]:
             del cache[old]
