@@ -130,3 +130,14 @@ def test_binary_page_gets_a_message_and_no_traceback(tmp_path: Path) -> None:
     run = ct05("sites", "check", "mirror-yenbai", "--page", str(page))
     assert run.code == 1 and "Traceback" not in run.text, run.text
     assert "no article extracted" in run.out
+
+
+@pytest.mark.parametrize("step", [("process",), ("index",), ("index", "--rebuild")])
+def test_a_step_on_a_mistyped_data_dir_creates_nothing(tmp_path: Path, step: tuple[str, ...]) -> None:
+    # A typo in --data-dir used to create an empty archive and index there and report "0 articles", exit 0.
+    missing, empty = tmp_path / "datta", tmp_path / "empty"
+    empty.mkdir()
+    for data in (missing, empty):
+        run = ct05(*step, "--data-dir", str(data))
+        assert_one_line_failure(run, str(data), "--data-dir")
+        assert not missing.exists() and list(empty.iterdir()) == []

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from crawler.archive import Archive, ArchiveError, default_data_dir
+from crawler.archive import Archive, ArchiveError, archive_exists, default_data_dir
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +62,16 @@ def open_archive(data_dir: Path | None, readonly: bool = False) -> Archive:
         return Archive.open(resolve_data_dir(data_dir), readonly=readonly)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def existing_archive(data_dir: Path | None) -> Path:
+    """The data directory of a step that reads the archive (process, index): a mistyped --data-dir is a one-line
+    error, not a new empty archive and index that report "0 articles" as if all were well."""
+    data = resolve_data_dir(data_dir)
+    if not archive_exists(data):
+        raise click.ClickException(f"Không có kho lưu trữ trong {data} (kiểm tra --data-dir hoặc $CT05_DATA_DIR; "
+                                   "`ct05 crawl` hoặc `ct05 import` tạo kho).")
+    return data
 
 
 def index_dir(data_dir: Path | None) -> Path:
