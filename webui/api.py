@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from index.types import FACETS
-from webui.params import ParamError, parse_search
+from webui.params import ParamError, page_count, parse_search
 from webui.resources import get_archive, get_index
 from webui.resources import search as run_search
 
@@ -34,6 +34,7 @@ def search() -> Response:
     result = run_search(query)
     data = result.as_dict()
     data["page"], data["per_page"], data["scope"] = query.page, query.per_page, query.scope
+    data["pages"] = page_count(result.total, query.per_page)  # past it: 200 with no hits, as the HTML pages
     return jsonify(data)
 
 
