@@ -71,6 +71,8 @@ def article_from_record(record: Any, default_source: str = "import") -> Article:
     if not isinstance(record, dict):
         raise ValueError("expected a JSON object")
     for key in ("url", "title", "body"):
+        if record.get(key) not in (None, "") and not isinstance(record[key], str):
+            raise ValueError(f"field {key!r} must be text, not {type(record[key]).__name__}")
         if not isinstance(record.get(key), str) or not record[key].strip():
             raise ValueError(f"field {key!r} is missing or empty")
     url = record["url"].strip()
@@ -112,7 +114,8 @@ def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
             except UnicodeDecodeError:
                 report.errors.append((number, "not UTF-8"))
             except json.JSONDecodeError as exc:
-                report.errors.append((number, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+                # json's own message for a control character ends in "at": not "… at at column 51"
+                report.errors.append((number, f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"))
             except ValueError as exc:
                 report.errors.append((number, str(exc)))
 

@@ -31,6 +31,11 @@ def test_import_reports_the_malformed_line_and_imports_the_rest(tmp_path: Path) 
     assert "in.jsonl:2: skipped: invalid JSON" in result.output
     assert "in.jsonl:4: skipped: field 'body' is missing or empty" in result.output
     assert "imported 2 new" in result.output
+    odd = write_jsonl(tmp_path / "odd.jsonl", ['{"url": "https://x.vn/5", "title": "bad\t"}',  # a raw tab
+                                               json.dumps({"url": 5, "title": "t", "body": "b"})])
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(odd)])
+    assert "odd.jsonl:1: skipped: invalid JSON (Invalid control character at column 40)" in result.output
+    assert "odd.jsonl:2: skipped: field 'url' must be text, not int" in result.output
     with Archive.open(tmp_path / "d") as a:
         assert a.count() == 2
         art = a.get_by_url("https://baonghean.vn/bai-1.html")
