@@ -141,3 +141,21 @@ def test_a_step_on_a_mistyped_data_dir_creates_nothing(tmp_path: Path, step: tup
         run = ct05(*step, "--data-dir", str(data))
         assert_one_line_failure(run, str(data), "--data-dir")
         assert not missing.exists() and list(empty.iterdir()) == []
+
+
+def test_output_into_a_closed_pipe_ends_quietly(unindexed: Path) -> None:
+    # `ct05 search … | head -1`: the reader is gone before the writer finishes. Here it is gone before the
+    # writer starts (the read end is closed first), so the outcome does not depend on timing.
+    import subprocess
+
+    from tests.hardening.conftest import CT05
+
+    assert ct05("index", "--data-dir", str(unindexed)).code == 0
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([CT05, "search", "--data-dir", str(unindexed), "--limit", "100", "--", "Bác"],
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 141 and done.stderr == "", (done.returncode, done.stderr)

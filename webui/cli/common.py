@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,6 +126,9 @@ class CliGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `ct05 search … | head`: the reader has what it wanted; no "Error: Broken pipe"
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's final flush too
+            raise SystemExit(141) from None  # 128 + SIGPIPE, as a shell reports a killed writer
         except Exception as exc:  # noqa: BLE001 - the last resort: a one-line message and exit 1
             raise click.ClickException(one_line(exc)) from exc
 
