@@ -92,8 +92,7 @@ class FacetField:
 
     def lookup(self, value: str) -> int | None:
         """The value id of `value`, else of the value it is written differently from: old tone placement
-        ("Thanh Hoá"), decomposed Unicode (pasted from a Mac), case or spacing ("thanh  hóa"), and, when only
-        one value reads so, no diacritics at all ("nghe an", as the `tinh:` prefix of a query already takes)."""
+        ("Thanh Hoá"), decomposed Unicode (pasted from a Mac), case or spacing ("thanh  hóa")."""
         i = self.index.get(value)
         if i is None:
             if self._loose is None:
@@ -101,9 +100,6 @@ class FacetField:
                 for name, j in self.index.items():
                     self._loose.setdefault(_loose_key(name), j)
             i = self._loose.get(_loose_key(value))
-        if i is None and (want := _squash(value)):
-            same = [j for j, s in enumerate(self._squashed) if s == want]
-            i = same[0] if len(same) == 1 else None
         return i
 
     def docs_of(self, value: str) -> np.ndarray:

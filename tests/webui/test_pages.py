@@ -8,7 +8,6 @@ from urllib.parse import quote
 from flask.testing import FlaskClient
 
 from crawler.article import Article
-from nlp.normalize import fold
 
 
 def test_article_page(client: FlaskClient, articles: list[Article]) -> None:
@@ -147,16 +146,3 @@ def test_the_phrase_baseline_is_counted_again_only_when_the_archive_has_moved(
         assert app.extensions["ct05.phrase_baseline"]["entry"] is not first
     finally:
         close_index(app)
-
-
-def test_a_name_typed_without_diacritics_finds_its_province_or_model(client: FlaskClient) -> None:
-    # The `tinh:nghe an` query prefix took it; the URL filter and the province page said "Không có … nghe an".
-    res = client.get("/provinces/nghe an")
-    assert res.status_code == 302 and res.headers["Location"].endswith("/provinces/Ngh%E1%BB%87%20An")
-    plain = client.get("/api/search", query_string={"province": "nghe an", "scope": "all"}).get_json()
-    marked = client.get("/api/search", query_string={"province": "Nghệ An", "scope": "all"}).get_json()
-    assert plain["total"] == marked["total"] > 0
-    model = next(m["name"] for m in client.get("/api/models").get_json()["models"] if fold(m["name"]) != m["name"])
-    res = client.get(f"/models/{fold(model)}")
-    assert res.status_code == 302 and res.headers["Location"].endswith(quote(f"/models/{model}"))
-    assert client.get("/search", query_string={"province": "xyz an"}).status_code == 404
