@@ -56,3 +56,4 @@ def test_status_of_a_data_dir_that_does_not_exist_is_an_error_not_an_empty_archi
     empty.mkdir()
     result = CliRunner().invoke(cli, ["status", "--data-dir", str(empty)])
     assert result.exit_code == 0 and "articles:    0" in result.output
+    assert result.output.rstrip().endswith("last runs:   none yet (crawls and scheduler cycles are recorded)")

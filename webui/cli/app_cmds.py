@@ -123,7 +123,7 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
             silent = " SILENT" if state.get("silent") else ""
             click.echo(term(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
                             f"{silent}{running}"))
-    click.echo("last runs:")
+    click.echo("last runs:" if info["runs"] else "last runs:   none yet (crawls and scheduler cycles are recorded)")
     for run in info["runs"]:  # type: ignore[attr-defined]
         totals = run.to_stats()["totals"]  # a crawler.runs.RunRecord
         click.echo(term(f"  #{run.id} {run.kind:8} {run.started} → {run.ended or '…'} {run.status}"
