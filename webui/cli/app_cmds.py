@@ -12,6 +12,7 @@ import click
 
 from webui.cli.common import (
     data_dir_option,
+    existing_dir,
     index_dir,
     open_archive,
     progress_bar,
@@ -89,9 +90,8 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     from pipeline.schedule_state import schedule_status
 
     readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
-    if not readonly and not resolve_data_dir(data_dir).is_dir():  # a mistyped --data-dir: not an empty archive
-        raise click.ClickException(f"Không có thư mục dữ liệu {resolve_data_dir(data_dir)} "
-                                   "(kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
+    if not readonly:
+        existing_dir(data_dir)  # a mistyped --data-dir: not an empty archive
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),

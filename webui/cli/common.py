@@ -65,6 +65,14 @@ def open_archive(data_dir: Path | None, readonly: bool = False) -> Archive:
         raise click.ClickException(str(exc)) from exc
 
 
+def existing_dir(data_dir: Path | None) -> Path:
+    """The data directory of a command that only reads (status, search): a mistyped one is a one-line error."""
+    data = resolve_data_dir(data_dir)
+    if not data.is_dir():
+        raise click.ClickException(f"Không có thư mục dữ liệu {data} (kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
+    return data
+
+
 def existing_archive(data_dir: Path | None) -> Path:
     """The data directory of a step that reads the archive (process, index): a mistyped --data-dir is a one-line
     error, not a new empty archive and index that report "0 articles" as if all were well."""

@@ -9,6 +9,7 @@ import click
 from webui.cli.common import (
     data_dir_option,
     existing_archive,
+    existing_dir,
     index_dir,
     one_line,
     open_archive,
@@ -60,7 +61,7 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     from index.types import QueryError, SearchQuery
 
     try:
-        idx = SearchIndex.open(index_dir(data_dir))
+        idx = SearchIndex.open(existing_dir(data_dir) / "index")
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from exc
     try:
