@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import time
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     # pre-forked worker must be valid at the others.
     config.setdefault("SECRET_KEY", os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32))
     workers = workers or min(os.cpu_count() or 1, 4)
+    try:  # a port in use is one line, before "đang chạy" is claimed (werkzeug printed two lines of its own)
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise click.ClickException(f"Không mở được cổng {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc} "
+                                   "(chọn cổng khác bằng --port).") from exc
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):
         serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
