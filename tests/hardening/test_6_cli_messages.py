@@ -161,12 +161,12 @@ def test_output_into_a_closed_pipe_ends_quietly(unindexed: Path) -> None:
     assert done.returncode == 141 and done.stderr == "", (done.returncode, done.stderr)
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, workers: str) -> None:
+@pytest.mark.parametrize("args", [("serve", "--workers", "1"), ("serve", "--workers", "2"), ("demo",)])
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
     import socket
 
-    with socket.create_server(("127.0.0.1", 0)) as taken:
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # the demo says so before crawling
         port = str(taken.getsockname()[1])
-        run = ct05("serve", "--data-dir", str(tmp_path), "--port", port, "--workers", workers, timeout=60)
+        run = ct05(*args, "--data-dir", str(tmp_path), "--port", port, timeout=60)
     last = assert_one_line_failure(run, f"127.0.0.1:{port}", "--port")
     assert "đang chạy" not in run.out and run.err.strip() == last, run.text  # nothing claimed, nothing else

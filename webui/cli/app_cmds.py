@@ -24,6 +24,15 @@ from webui.cli.common import (
 )
 
 
+def check_port(host: str, port: int) -> None:
+    """A port in use is one line, before "đang chạy" is claimed (werkzeug printed two lines of its own)."""
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise click.ClickException(f"Không mở được cổng {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc} "
+                                   "(chọn cổng khác bằng --port).") from exc
+
+
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
            settings: dict[str, object] | None = None) -> None:
     """Serve the app: pre-forked worker processes (one per CPU by default), else one threaded process."""
@@ -35,11 +44,7 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     # pre-forked worker must be valid at the others.
     config.setdefault("SECRET_KEY", os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32))
     workers = workers or min(os.cpu_count() or 1, 4)
-    try:  # a port in use is one line, before "đang chạy" is claimed (werkzeug printed two lines of its own)
-        socket.create_server((host, port)).close()
-    except OSError as exc:
-        raise click.ClickException(f"Không mở được cổng {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc} "
-                                   "(chọn cổng khác bằng --port).") from exc
+    check_port(host, port)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):
         serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
@@ -157,6 +162,8 @@ def demo(data_dir: Path | None, port: int, host: str, no_serve: bool, mirror_por
 
     data = resolve_data_dir(data_dir)
     open_archive(data).close()  # a one-line error for an archive that cannot be opened
+    if not no_serve:
+        check_port(host, port)  # before the crawl, not after it
     start = time.perf_counter()
     mirror = MirrorServer(base_port=mirror_port)
 
