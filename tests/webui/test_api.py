@@ -78,3 +78,19 @@ def test_openapi_file(client: FlaskClient) -> None:
         assert path in spec["paths"]
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert names >= {"q", "page", "per_page", "sort", "date_from", "date_to", *FACETS}
+
+
+def test_documented_errors_are_the_errors_served(client: FlaskClient) -> None:
+    # /export.json answered a bad parameter with an HTML page, while the spec promised JSON; a misspelt
+    # province (404) was not documented at all.
+    spec = client.get("/api/openapi.json").get_json()
+    paths = [p for p in spec["paths"] if "{" not in p]
+    assert {"/api/search", "/export.json", "/feed"} <= set(paths)
+    for path in paths:
+        documented = spec["paths"][path]["get"]["responses"]
+        for params, status in (({"province": "Atlantis"}, 404), ({"sort": "cũ"}, 400)):
+            res = client.get(path, query_string=params)
+            assert res.status_code == status, (path, params)
+            assert res.mimetype in documented[str(status)]["content"], (path, status, res.mimetype)
+            if res.mimetype == "application/json":
+                assert res.get_json()["error"]["status"] == status
