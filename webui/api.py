@@ -73,11 +73,13 @@ def facets() -> Response:
 
 @bp.get("/models")
 def models() -> Response:
-    """Every model with its article count, provinces, first and last seen."""
-    from webui.models import catalogue_rows
+    """Every model with its article count, provinces, first and last seen: `total` models, `per_page` (50) a page."""
+    from webui.models import CATALOGUE_PARAMS, PER_PAGE, catalogue_how, catalogue_page
 
-    rows = catalogue_rows(parse_search(request.args, per_page=1))
-    return jsonify({"total": len(rows), "models": rows})
+    query = parse_search(request.args, per_page=PER_PAGE, extra=CATALOGUE_PARAMS)
+    total, rows = catalogue_page(query, **catalogue_how())  # the catalogue page's name, order and view too
+    return jsonify({"total": total, "page": query.page, "per_page": query.per_page,
+                    "pages": page_count(total, query.per_page), "models": rows})
 
 
 @bp.get("/provinces")

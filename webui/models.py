@@ -64,10 +64,11 @@ def catalogue_entries(base: SearchQuery, name_filter: str = "", order: str = "",
     return entries
 
 
-def catalogue_rows(base: SearchQuery, page: int = 1, per_page: int = PER_PAGE, **how: Any) -> list[dict[str, Any]]:
-    """One page of the catalogue, with each model's stats."""
-    entries = catalogue_entries(base, **how)[(page - 1) * per_page:page * per_page]
-    return [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in entries]
+def catalogue_page(base: SearchQuery, **how: Any) -> tuple[int, list[dict[str, Any]]]:
+    """How many models the catalogue holds, and the page `base.page` of `base.per_page` with each one's stats."""
+    entries = catalogue_entries(base, **how)
+    chosen = entries[(base.page - 1) * base.per_page:base.page * base.per_page]
+    return len(entries), [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in chosen]
 
 
 def catalogue_how() -> dict[str, Any]:

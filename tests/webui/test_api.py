@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask.testing import FlaskClient
 
 from crawler.article import Article
@@ -94,3 +97,17 @@ def test_documented_errors_are_the_errors_served(client: FlaskClient) -> None:
             assert res.mimetype in documented[str(status)]["content"], (path, status, res.mimetype)
             if res.mimetype == "application/json":
                 assert res.get_json()["error"]["status"] == status
+
+
+def test_the_models_api_counts_every_model_and_pages_through_them(client: FlaskClient) -> None:
+    # It returned the first 50 models with "total": 50, whatever the catalogue held.
+    catalogue = client.get("/models.csv", query_string={"scope": "all"}).get_data(as_text=True)
+    every = [row[0] for row in list(csv.reader(io.StringIO(catalogue.lstrip("\ufeff")), delimiter=";"))[1:]]
+    first = client.get("/api/models", query_string={"scope": "all", "per_page": 3}).get_json()
+    assert first["total"] == len(every) > 3 and first["pages"] == -(-len(every) // 3)
+    seen = [m["name"] for page in range(1, first["pages"] + 2)
+            for m in client.get("/api/models", query_string={"scope": "all", "per_page": 3, "page": page})
+            .get_json()["models"]]
+    assert seen == every  # each once, in the catalogue's order; the page past the last is empty
+    named = client.get("/api/models", query_string={"scope": "all", "name": every[0][:4], "order": "name"})
+    assert named.status_code == 200 and every[0] in {m["name"] for m in named.get_json()["models"]}
