@@ -95,12 +95,17 @@ def article_from_record(record: Any, default_source: str = "import") -> Article:
     )
 
 
-def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
-    """Articles from a JSON-lines file; bad lines go to `report.errors` with their number."""
+def check_file(path: Path) -> None:
+    """Raise `ImportError_` for a path that is not a file to import (before anything is created for it)."""
     if not path.exists():
         raise ImportError_(f"no such file: {path}")
     if path.is_dir():
         raise ImportError_(f"{path} is a directory, expected a .jsonl file")
+
+
+def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
+    """Articles from a JSON-lines file; bad lines go to `report.errors` with their number."""
+    check_file(path)
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if len(raw) > MAX_LINE:

@@ -88,3 +88,10 @@ def test_import_and_process_into_a_pipe_print_no_progress_label(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert [line for line in result.output.splitlines() if line.strip()] == [result.output.strip()]
     assert result.output.startswith("processed 2 articles")
+
+
+def test_a_mistyped_file_name_creates_no_archive(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(tmp_path / "khong-co.jsonl")])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: no such file: {tmp_path / 'khong-co.jsonl'}"
+    assert not data.exists()  # it used to leave an empty archive there
