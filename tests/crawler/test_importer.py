@@ -95,3 +95,11 @@ def test_a_mistyped_file_name_creates_no_archive(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(tmp_path / "khong-co.jsonl")])
     assert result.exit_code == 1 and result.output.strip() == f"Error: no such file: {tmp_path / 'khong-co.jsonl'}"
     assert not data.exists()  # it used to leave an empty archive there
+
+
+def test_a_file_with_no_good_line_exits_1(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "notes.jsonl", ["không phải JSON", "[1, 2]"])
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(src)])
+    assert result.exit_code == 1 and "imported 0 new, 0 updated, 0 unchanged, 2 bad lines" in result.output
+    empty = write_jsonl(tmp_path / "empty.jsonl", [""])
+    assert CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(empty)]).exit_code == 0

@@ -156,3 +156,5 @@ def import_cmd(data_dir: Path | None, file: Path) -> None:
     click.echo(f"imported {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.errors)} bad lines"
                + (f"; {report.republications} republications" if report.republications else ""))
+    if report.errors and not report.new + report.updated + report.unchanged:
+        raise SystemExit(1)  # not one good line (the wrong file?): a script must see it, as with `ct05 analyze`
