@@ -71,6 +71,8 @@ def article_from_record(record: Any, default_source: str = "import") -> Article:
     if not isinstance(record, dict):
         raise ValueError("expected a JSON object")
     for key in ("url", "title", "body"):
+        if record.get(key) not in (None, "") and not isinstance(record[key], str):
+            raise ValueError(f"field {key!r} must be text, not {type(record[key]).__name__}")
         if not isinstance(record.get(key), str) or not record[key].strip():
             raise ValueError(f"field {key!r} is missing or empty")
     url = record["url"].strip()
@@ -93,12 +95,17 @@ def article_from_record(record: Any, default_source: str = "import") -> Article:
     )
 
 
-def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
-    """Articles from a JSON-lines file; bad lines go to `report.errors` with their number."""
+def check_file(path: Path) -> None:
+    """Raise `ImportError_` for a path that is not a file to import (before anything is created for it)."""
     if not path.exists():
         raise ImportError_(f"no such file: {path}")
     if path.is_dir():
         raise ImportError_(f"{path} is a directory, expected a .jsonl file")
+
+
+def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
+    """Articles from a JSON-lines file; bad lines go to `report.errors` with their number."""
+    check_file(path)
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if len(raw) > MAX_LINE:
@@ -112,7 +119,8 @@ def read_jsonl(path: Path, report: ImportReport) -> Iterator[Article]:
             except UnicodeDecodeError:
                 report.errors.append((number, "not UTF-8"))
             except json.JSONDecodeError as exc:
-                report.errors.append((number, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+                # json's own message for a control character ends in "at": not "… at at column 51"
+                report.errors.append((number, f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"))
             except ValueError as exc:
                 report.errors.append((number, str(exc)))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from index import docrefs
 from index.analysis import exact_terms, fold, normalize
@@ -123,6 +124,10 @@ def _date_bound(text: str, upper: bool) -> str | None:
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
+    try:  # "2020-13-01" or "2021-02-30" is not a date: said so, not searched for as 0 stories
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
     if upper:
         return f"{year}-{int(month or 12):02d}-{int(day or 31):02d}"
     return f"{year}-{int(month or 1):02d}-{int(day or 1):02d}"

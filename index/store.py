@@ -356,8 +356,8 @@ class SearchIndex:
             score = np.zeros(view.n, dtype=np.float32)
             for w in words:
                 ev._eval(Text((w,)), score)
-            score[view.groups == view.groups[docnum]] = 0
-            score[~view.snap.live] = 0
+            score[(view.groups == view.groups[docnum]) | ~view.snap.live] = 0
+            score[~view.topic & view.topic[docnum]] = 0  # a Chỉ thị 05 story: related within the topic, not gossip
             top = np.argsort(-score, kind="stable")[: n * 3]
             hits: list[Hit] = []
             seen: set[int] = set()

@@ -157,8 +157,8 @@ def _acronym_name(after: str) -> str | None:
 
 
 def _unquoted_name(after: str, lex: _Lexicon, lowercase_ok: bool) -> str | None:
-    """The name right after a trigger, if the words there form one."""
-    after = after.lstrip()
+    """The name right after a trigger, if the words there form one, on the trigger's line (not title + body)."""
+    after = after.lstrip(" \t").split("\n", 1)[0]
     m = _NUMBERED.match(after)
     if m:  # "3 không", "5 không 3 sạch"
         return m.group(1)

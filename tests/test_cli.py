@@ -56,3 +56,18 @@ def test_status_of_a_data_dir_that_does_not_exist_is_an_error_not_an_empty_archi
     empty.mkdir()
     result = CliRunner().invoke(cli, ["status", "--data-dir", str(empty)])
     assert result.exit_code == 0 and "articles:    0" in result.output
+    assert result.output.rstrip().endswith("last runs:   none yet (crawls and scheduler cycles are recorded)")
+
+
+def test_search_on_a_data_dir_that_does_not_exist_names_the_dir(tmp_path: Path) -> None:
+    # It used to say "run `ct05 index`", which on a mistyped directory cannot help.
+    missing = tmp_path / "khong-co"
+    for args in (["search", "--data-dir", str(missing), "--", "Bác"],
+                 ["report", "--data-dir", str(missing), "--out", str(tmp_path / "r.html")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and result.output.strip().splitlines() == [
+            f"Error: Không có thư mục dữ liệu {missing} (kiểm tra --data-dir hoặc $CT05_DATA_DIR)."], args
+    (tmp_path / "rong").mkdir()
+    result = CliRunner().invoke(cli, ["search", "--data-dir", str(tmp_path / "rong"), "--", "Bác"])
+    assert result.exit_code == 1 and "ct05 index" in result.output  # a data dir without an index: build it
+    assert not missing.exists()

@@ -197,9 +197,21 @@ def dashboard() -> str:
             for run in read_runs(archive, 30)]
     running = _crawl_running()
     return render_template("admin.html", runs=runs, sites=site_list(), counts=archive.counts_by_source(),
-                           schedule=scheduler_sites(), marks=MARKS,
+                           schedule=scheduler_sites(), marks=MARKS, stages=stage_counts(archive),
                            total=archive.count(), csrf=csrf_token(), running=running, title="Quản trị",
                            crawl_error=current_app.extensions.get("ct05.crawl_error"))
+
+
+def stage_counts(archive: Any) -> dict[str, int | None]:
+    """What the later stages hold (after an import, say): articles waiting for the NLP stage, index documents."""
+    from nlp.enrich import NLP_VERSION
+    from webui.resources import IndexUnavailable, get_index
+
+    try:
+        indexed: int | None = get_index().doc_count()
+    except IndexUnavailable:
+        indexed = None
+    return {"unprocessed": archive.count_unprocessed(NLP_VERSION), "indexed": indexed}
 
 
 def pipeline_steps(target: Path) -> ChildSteps:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from index.types import FACETS
-from webui.params import ParamError, parse_search
+from webui.params import ParamError, page_count, parse_search
 from webui.resources import get_archive, get_index
 from webui.resources import search as run_search
 
@@ -34,6 +34,7 @@ def search() -> Response:
     result = run_search(query)
     data = result.as_dict()
     data["page"], data["per_page"], data["scope"] = query.page, query.per_page, query.scope
+    data["pages"] = page_count(result.total, query.per_page)  # past it: 200 with no hits, as the HTML pages
     return jsonify(data)
 
 
@@ -72,11 +73,13 @@ def facets() -> Response:
 
 @bp.get("/models")
 def models() -> Response:
-    """Every model with its article count, provinces, first and last seen."""
-    from webui.models import catalogue_rows
+    """Every model with its article count, provinces, first and last seen: `total` models, `per_page` (50) a page."""
+    from webui.models import CATALOGUE_PARAMS, PER_PAGE, catalogue_how, catalogue_page
 
-    rows = catalogue_rows(parse_search(request.args, per_page=1))
-    return jsonify({"total": len(rows), "models": rows})
+    query = parse_search(request.args, per_page=PER_PAGE, extra=CATALOGUE_PARAMS)
+    total, rows = catalogue_page(query, **catalogue_how())  # the catalogue page's name, order and view too
+    return jsonify({"total": total, "page": query.page, "per_page": query.per_page,
+                    "pages": page_count(total, query.per_page), "models": rows})
 
 
 @bp.get("/provinces")

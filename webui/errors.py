@@ -36,7 +36,8 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API and the JSON downloads (/export.json, /report.json) answer errors in JSON: a script reads them."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def error_response(status: int, message: str, code: str) -> tuple[Response | str, int]:

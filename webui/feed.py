@@ -4,26 +4,49 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from crawler.article import strip_unsafe
-from index.types import SearchQuery
+from index.types import Hit, SearchQuery
 from webui.helpers import FACET_LABELS, plain_snippet
 from webui.params import parse_search, query_args
+from webui.resources import get_archive
 from webui.resources import search as run_search
 
 bp = Blueprint("feed", __name__)
 
 
-def atom_date(value: str | None) -> str:
-    """ISO local time (Asia/Ho_Chi_Minh) → RFC 3339 with its +07:00 offset."""
+VN = timezone(timedelta(hours=7))
+
+
+def atom_date(value: str | None) -> str | None:
+    """An ISO date or time (a naive one is Vietnam local time) → RFC 3339 in Vietnam time; None when unknown."""
     if not value:
-        return "1970-01-01T00:00:00Z"
-    text = value[:19] if len(value) >= 19 else value[:10] + "T00:00:00"
-    return text + ("" if value.endswith("Z") or "+" in value[10:] else "+07:00")
+        return None
+    try:
+        parsed = datetime.fromisoformat(value if len(value) > 10 else value[:10] + "T00:00:00")
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN)
+    return parsed.astimezone(VN).replace(microsecond=0).isoformat()
+
+
+def entry_times(hits: list[Hit]) -> tuple[list[tuple[Hit, str | None, str]], str]:
+    """(hit, published, updated) per entry and the feed's updated time. An undated story (every story of the real
+    1,233-article corpus) is not dated 1970: it has no <published>; its <updated> is when the archive stored it."""
+    archive = get_archive()
+    rows = []
+    for hit in hits:
+        published = atom_date(hit.published)
+        stored = archive.get(hit.id) if published is None else None
+        rows.append((hit, published, published or atom_date(stored.fetched_at if stored else None)))
+    known = [updated for _h, _p, updated in rows if updated]
+    feed_updated = max(known) if known else datetime.now(VN).replace(microsecond=0).isoformat()  # one offset
+    return [(h, p, u or feed_updated) for h, p, u in rows], feed_updated
 
 
 def external_url(endpoint: str, **values: str) -> str:
@@ -67,9 +90,9 @@ def feed() -> Response:
     search_link = external_url("search.search") + ("?" + urlencode(args) if args else "")
     self_link = external_url("feed.feed") + ("?" + urlencode(args) if args else "")
     feed_id = "urn:ct05:feed:" + hashlib.sha1(urlencode(sorted(args)).encode()).hexdigest()[:16]
-    updated = max((atom_date(h.published) for h in result.hits), default=datetime.now(UTC).isoformat())
-    body = render_template("feed.xml", title=title, hits=result.hits, search_link=search_link,
-                           self_link=self_link, feed_id=feed_id, updated=updated, atom_date=atom_date,
+    entries, updated = entry_times(result.hits)
+    body = render_template("feed.xml", title=title, entries=entries, search_link=search_link,
+                           self_link=self_link, feed_id=feed_id, updated=updated,
                            plain=plain_snippet, external_url=external_url)
     # Entry points clean text (crawler.article.clean_text); this keeps older stored text from making the
     # whole feed invalid XML for every subscriber.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -15,7 +14,7 @@ from index.types import SearchQuery
 from nlp.collation import vi_key
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import search_url
-from webui.params import MAX_VALUES, NotFoundError, ParamError, check_page, parse_search, query_args
+from webui.params import MAX_VALUES, NotFoundError, ParamError, page_count, parse_search, query_args
 from webui.resources import get_index
 from webui.resources import search as run_search
 from webui.tables import table_response
@@ -65,10 +64,11 @@ def catalogue_entries(base: SearchQuery, name_filter: str = "", order: str = "",
     return entries
 
 
-def catalogue_rows(base: SearchQuery, page: int = 1, per_page: int = PER_PAGE, **how: Any) -> list[dict[str, Any]]:
-    """One page of the catalogue, with each model's stats."""
-    entries = catalogue_entries(base, **how)[(page - 1) * per_page:page * per_page]
-    return [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in entries]
+def catalogue_page(base: SearchQuery, **how: Any) -> tuple[int, list[dict[str, Any]]]:
+    """How many models the catalogue holds, and the page `base.page` of `base.per_page` with each one's stats."""
+    entries = catalogue_entries(base, **how)
+    chosen = entries[(base.page - 1) * base.per_page:base.page * base.per_page]
+    return len(entries), [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in chosen]
 
 
 def catalogue_how() -> dict[str, Any]:
@@ -91,9 +91,7 @@ def catalogue() -> str:
     how = catalogue_how()
     entries = catalogue_entries(base, **how)
     total_models = len(entries)
-    last_page = max(1, math.ceil(total_models / PER_PAGE))
-    if base.page > last_page:
-        raise NotFoundError(f"Trang {base.page} không có: danh mục chỉ có {last_page} trang.")
+    last_page = page_count(total_models, PER_PAGE)
     page_entries = entries[(base.page - 1) * PER_PAGE:base.page * PER_PAGE]
     rows = [{**model_stats(base, e["name"]), "done_in": e["done_in"]} for e in page_entries]
     years = sorted({m[:4] for r in rows for m in r["months"]})
@@ -151,4 +149,4 @@ def model(name: str) -> str | Response:
                            search_link=search_url(model=name), title=name, done_in=done_in,
                            export_args=query_args(query),
                            mentioned_in={p: c - done_in.get(p, 0) for p, c in mentioned_in.items()},
-                           last_page=check_page(query.page, result.total, query.per_page))
+                           last_page=page_count(result.total, query.per_page))

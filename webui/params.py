@@ -126,12 +126,11 @@ def check_values(filters: Iterable[tuple[str, tuple[str, ...]]]) -> list[tuple[s
     return out
 
 
-def check_page(page: int, total: int, per_page: int) -> int:
-    """The last page of `total` results; a page past it is a 404 that says how many pages there are."""
-    last = max(1, -(-total // max(1, per_page)))
-    if page > last:
-        raise NotFoundError(f"Trang {page} không có: {total} kết quả chỉ có {last} trang.")
-    return last
+def page_count(total: int, per_page: int) -> int:
+    """The last page of `total` results (1 when there are none). A page past it is not an error: as in
+    Elasticsearch (`from` past the hits) or Datasette, it is an empty page of a valid result, 200 with the
+    total, on the HTML pages (which say "Trang 9 không có" and link to the last page) and in the API alike."""
+    return max(1, -(-total // max(1, per_page)))
 
 
 def parse_scope(args: MultiDict[str, str]) -> str:

@@ -14,7 +14,7 @@ from nlp.collation import vi_key, vi_sorted
 from nlp.gazetteer import to_2025
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import FACET_LABELS, search_url
-from webui.params import NotFoundError, ParamError, check_page, parse_search, query_args
+from webui.params import NotFoundError, ParamError, page_count, parse_search, query_args
 from webui.resources import get_index
 from webui.resources import search as run_search
 from webui.tables import table_response
@@ -182,4 +182,4 @@ def province(name: str) -> str | Response:
     chart = month_chart(series, title=f"{name}: số bài theo tháng") if series else ""
     return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
                            search_link=search_url(**{facet: name}), title=name, export_args=query_args(query),
-                           last_page=check_page(query.page, result.total, query.per_page))
+                           last_page=page_count(result.total, query.per_page))

@@ -13,7 +13,7 @@ from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from webui import chips
 from webui.charts import fill_months, grouped_chart, month_chart
 from webui.helpers import search_url
-from webui.params import check_page, parse_search, query_args
+from webui.params import page_count, parse_search, query_args
 from webui.resources import search as run_search
 
 bp = Blueprint("search", __name__)
@@ -70,7 +70,7 @@ def search() -> str:
     months = {v.value: v.count for v in result.facets.get("month", [])}
     series = fill_months(months)
     chart = month_chart(series, link=month_link(query), title="Số bài phù hợp theo tháng") if series else ""
-    last_page = min(check_page(query.page, result.total, query.per_page), int(current_app.config["MAX_PAGE"]))
+    last_page = min(page_count(result.total, query.per_page), int(current_app.config["MAX_PAGE"]))
     selected = {name: set(values) for name, values in query.filters}
     compare = compare_selected(query)
     if compare:

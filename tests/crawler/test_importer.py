@@ -31,6 +31,11 @@ def test_import_reports_the_malformed_line_and_imports_the_rest(tmp_path: Path) 
     assert "in.jsonl:2: skipped: invalid JSON" in result.output
     assert "in.jsonl:4: skipped: field 'body' is missing or empty" in result.output
     assert "imported 2 new" in result.output
+    odd = write_jsonl(tmp_path / "odd.jsonl", ['{"url": "https://x.vn/5", "title": "bad\t"}',  # a raw tab
+                                               json.dumps({"url": 5, "title": "t", "body": "b"})])
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(odd)])
+    assert "odd.jsonl:1: skipped: invalid JSON (Invalid control character at column 40)" in result.output
+    assert "odd.jsonl:2: skipped: field 'url' must be text, not int" in result.output
     with Archive.open(tmp_path / "d") as a:
         assert a.count() == 2
         art = a.get_by_url("https://baonghean.vn/bai-1.html")
@@ -83,3 +88,18 @@ def test_import_and_process_into_a_pipe_print_no_progress_label(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert [line for line in result.output.splitlines() if line.strip()] == [result.output.strip()]
     assert result.output.startswith("processed 2 articles")
+
+
+def test_a_mistyped_file_name_creates_no_archive(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(data), str(tmp_path / "khong-co.jsonl")])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: no such file: {tmp_path / 'khong-co.jsonl'}"
+    assert not data.exists()  # it used to leave an empty archive there
+
+
+def test_a_file_with_no_good_line_exits_1(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "notes.jsonl", ["không phải JSON", "[1, 2]"])
+    result = CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(src)])
+    assert result.exit_code == 1 and "imported 0 new, 0 updated, 0 unchanged, 2 bad lines" in result.output
+    empty = write_jsonl(tmp_path / "empty.jsonl", [""])
+    assert CliRunner().invoke(cli, ["import", "--data-dir", str(tmp_path / "d"), str(empty)]).exit_code == 0

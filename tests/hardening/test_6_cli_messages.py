@@ -130,3 +130,43 @@ def test_binary_page_gets_a_message_and_no_traceback(tmp_path: Path) -> None:
     run = ct05("sites", "check", "mirror-yenbai", "--page", str(page))
     assert run.code == 1 and "Traceback" not in run.text, run.text
     assert "no article extracted" in run.out
+
+
+@pytest.mark.parametrize("step", [("process",), ("index",), ("index", "--rebuild")])
+def test_a_step_on_a_mistyped_data_dir_creates_nothing(tmp_path: Path, step: tuple[str, ...]) -> None:
+    # A typo in --data-dir used to create an empty archive and index there and report "0 articles", exit 0.
+    missing, empty = tmp_path / "datta", tmp_path / "empty"
+    empty.mkdir()
+    for data in (missing, empty):
+        run = ct05(*step, "--data-dir", str(data))
+        assert_one_line_failure(run, str(data), "--data-dir")
+        assert not missing.exists() and list(empty.iterdir()) == []
+
+
+def test_output_into_a_closed_pipe_ends_quietly(unindexed: Path) -> None:
+    # `ct05 search … | head -1`: the reader is gone before the writer finishes. Here it is gone before the
+    # writer starts (the read end is closed first), so the outcome does not depend on timing.
+    import subprocess
+
+    from tests.hardening.conftest import CT05
+
+    assert ct05("index", "--data-dir", str(unindexed)).code == 0
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([CT05, "search", "--data-dir", str(unindexed), "--limit", "100", "--", "Bác"],
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 141 and done.stderr == "", (done.returncode, done.stderr)
+
+
+@pytest.mark.parametrize("args", [("serve", "--workers", "1"), ("serve", "--workers", "2"), ("demo",)])
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # the demo says so before crawling
+        port = str(taken.getsockname()[1])
+        run = ct05(*args, "--data-dir", str(tmp_path), "--port", port, timeout=60)
+    last = assert_one_line_failure(run, f"127.0.0.1:{port}", "--port")
+    assert "đang chạy" not in run.out and run.err.strip() == last, run.text  # nothing claimed, nothing else

@@ -34,6 +34,11 @@ HELP_EXAMPLES: dict[str, tuple[str, Node | None, list[str]]] = {
 MORE: list[tuple[str, Node | None, list[str]]] = [
     ('tinh:"Yên Bái" nam:2020', And((Facet("province", "Yên Bái"), Facet("year", "2020"))), []),
     ("ngay:2020-01..2020-06", DateRange("2020-01-01", "2020-06-31"), []),
+    ("ngay:2021-02", DateRange("2021-02-01", "2021-02-31"), []),  # a month: its end as an inclusive bound
+    # Not dates: a message, not a range that silently matches nothing.
+    ("ngay:2020-13-01..2021-01-01", None,
+     ["Không hiểu khoảng ngày “2020-13-01..2021-01-01” (ví dụ: ngay:2020..2023)."]),
+    ("ngay:2021-02-30", None, ["Không hiểu khoảng ngày “2021-02-30” (ví dụ: ngay:2020..2023)."]),
     ("Yên Bái HOẶC Lào Cai", Or((Words(("yên", "bái")), Words(("lào", "cai")))), []),
     ('"dân vận', Text(("dân", "vận")), ["Thiếu dấu ngoặc kép đóng; đã tự thêm."]),
     ("OR", None, ["Toán tử OR thiếu vế; đã bỏ qua."]),

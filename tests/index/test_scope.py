@@ -122,3 +122,15 @@ def test_a_filter_chip_is_offered_only_when_the_scope_holds_stories_of_it(idx: S
         for text in ("Nghệ An", "Yên Bái Hòa Bình", "Thừa Thiên Huế"):
             for chip in idx.search(SearchQuery(text=text, scope=scope)).chips:
                 assert idx.search(SearchQuery(scope=scope, filters=((chip.facet, (chip.value,)),))).total > 0
+
+
+def test_related_stories_of_a_topic_story_stay_in_the_topic(idx: SearchIndex, articles: list[Article]) -> None:
+    # On the real archive a "làm theo Bác" thrift story listed a beauty tip and a celebrity wedding as related.
+    relevance = {a.id: a.enrichment.relevance if a.enrichment else 0.0 for a in articles}
+    on_topic = [a.id for a in articles if relevance[a.id] >= TOPIC_THRESHOLD]
+    related = {i: idx.more_like_this(i, 8) for i in on_topic}
+    assert sum(len(hits) for hits in related.values()) > len(on_topic)
+    for article_id, hits in related.items():
+        assert all(relevance[h.id] >= TOPIC_THRESHOLD for h in hits), (article_id, [h.title for h in hits])
+    off_topic = next(a.id for a in articles if a.title.startswith("Mua Yamaha"))
+    assert any(relevance[h.id] < TOPIC_THRESHOLD for h in idx.more_like_this(off_topic, 8))  # all scope there

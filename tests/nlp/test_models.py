@@ -13,6 +13,13 @@ def test_quoted_and_unquoted() -> None:
     assert got == ["3 không", "Không trễ hẹn, không gây phiền hà"]
 
 
+def test_an_unquoted_name_stays_on_its_line() -> None:
+    # A title ending in a model's name ran on into the body: "bát gạo nghĩa tình Học tập".
+    assert names("Nhân rộng mô hình bát gạo nghĩa tình\n\nHọc tập và làm theo Bác, hội phụ nữ duy trì.") == [
+        "bát gạo nghĩa tình"]
+    assert names("Nhân rộng mô hình Dân vận khéo\nCác xã đều làm theo.") == ["Dân vận khéo"]
+
+
 def test_generic_phrases_left_out() -> None:
     assert names("Phát hiện những mô hình hay, các mô hình điểm, mô hình hiện đại.") == []
     assert names("Đẩy mạnh phong trào thi đua yêu nước và phong trào thanh niên.") == []

@@ -147,3 +147,20 @@ def test_admin_login_holds_across_pre_forked_workers(data_dir: Path, tmp_path: P
     finally:
         os.killpg(server.pid, 15)
         server.wait(30)
+
+
+def test_dashboard_says_what_waits_for_the_nlp_stage_and_what_is_indexed(app: Flask, data_dir: Path) -> None:
+    # After `ct05 import` the operator saw only the archive's count, not that nothing was processed or indexed.
+    from crawler.archive import Archive
+    from index.store import SearchIndex
+    from nlp.enrich import NLP_VERSION
+
+    client = app.test_client()
+    assert login(client, app.config["ADMIN_PASSWORD"]).status_code == 302
+    html = client.get("/admin/").get_data(as_text=True)
+    with Archive.open(data_dir, readonly=True) as archive:
+        waiting = archive.count_unprocessed(NLP_VERSION)
+    with SearchIndex.open(data_dir / "index") as idx:
+        indexed = idx.doc_count()
+    assert f"· {waiting} bài chờ xử lý NLP" in html and f"· {indexed} bài trong chỉ mục tìm kiếm." in html
+    assert indexed > 0

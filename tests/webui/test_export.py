@@ -100,3 +100,18 @@ def test_feed(client: FlaskClient) -> None:
     updated = [e.findtext("a:updated", namespaces=ATOM) or "" for e in entries]
     assert updated == sorted(updated, reverse=True) and all(u.endswith("+07:00") for u in updated)
     assert client.get("/feed?page=0").status_code == 400
+
+
+def test_an_undated_story_in_the_feed_is_not_dated_1970(client: FlaskClient, articles: list[Article]) -> None:
+    undated = next(a for a in articles if not a.published)
+    root = ET.fromstring(client.get("/feed", query_string={"province": "Nghệ An", "scope": "all"}).get_data())
+    entry = next(e for e in root.findall("a:entry", ATOM)
+                 if e.findtext("a:id", namespaces=ATOM) == f"urn:ct05:article:{undated.id}")
+    assert entry.find("a:published", ATOM) is None  # unknown, not invented
+    updated = entry.findtext("a:updated", namespaces=ATOM) or ""
+    assert updated.endswith("+07:00") and not updated.startswith("1970"), updated
+    feed_updated = root.findtext("a:updated", namespaces=ATOM) or ""
+    assert feed_updated.endswith("+07:00") and not feed_updated.startswith("1970")
+    dated = [e for e in root.findall("a:entry", ATOM) if e.find("a:published", ATOM) is not None]
+    assert dated and all(e.findtext("a:updated", namespaces=ATOM) == e.findtext("a:published", namespaces=ATOM)
+                         for e in dated)

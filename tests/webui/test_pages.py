@@ -146,3 +146,13 @@ def test_the_phrase_baseline_is_counted_again_only_when_the_archive_has_moved(
         assert app.extensions["ct05.phrase_baseline"]["entry"] is not first
     finally:
         close_index(app)
+
+
+def test_a_page_of_undated_stories_says_why_it_has_no_timeline(client: FlaskClient) -> None:
+    # The real archive has no dates at all: the province and model pages showed no chart and no word why.
+    undated = client.get("/provinces/" + quote("Nghệ An"), query_string={"year": "Không rõ", "scope": "all"})
+    html = undated.get_data(as_text=True)
+    assert undated.status_code == 200 and "chart-box" not in html
+    assert "Chưa vẽ được biểu đồ theo tháng: không bài nào ở đây có ngày đăng." in html
+    dated = client.get("/provinces/" + quote("Hà Nội")).get_data(as_text=True)
+    assert "chart-box" in dated and "no-timeline" not in dated

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import click
 
 from webui.cli.common import (
     data_dir_option,
+    existing_dir,
     index_dir,
     open_archive,
     progress_bar,
@@ -20,6 +22,15 @@ from webui.cli.common import (
     term_json,
     use_archive,
 )
+
+
+def check_port(host: str, port: int) -> None:
+    """A port in use is one line, before "đang chạy" is claimed (werkzeug printed two lines of its own)."""
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise click.ClickException(f"Không mở được cổng {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc} "
+                                   "(chọn cổng khác bằng --port).") from exc
 
 
 def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: int = 2,
@@ -33,6 +44,7 @@ def _serve(data_dir: Path, host: str, port: int, workers: int = 0, concurrency: 
     # pre-forked worker must be valid at the others.
     config.setdefault("SECRET_KEY", os.environ.get("CT05_SECRET_KEY") or secrets.token_hex(32))
     workers = workers or min(os.cpu_count() or 1, 4)
+    check_port(host, port)
     click.echo(f"ct05 đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)")
     if workers > 1 and hasattr(os, "fork"):
         serve_prefork(lambda: limited(create_app(config), concurrency), host, port, workers)
@@ -89,9 +101,8 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
     from pipeline.schedule_state import schedule_status
 
     readonly = archive_exists(resolve_data_dir(data_dir))  # works on a read-only or full disk
-    if not readonly and not resolve_data_dir(data_dir).is_dir():  # a mistyped --data-dir: not an empty archive
-        raise click.ClickException(f"Không có thư mục dữ liệu {resolve_data_dir(data_dir)} "
-                                   "(kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
+    if not readonly:
+        existing_dir(data_dir)  # a mistyped --data-dir: not an empty archive
     with open_archive(data_dir, readonly=readonly) as archive:
         info: dict[str, object] = {
             "data_dir": str(resolve_data_dir(data_dir)),
@@ -123,7 +134,7 @@ def status(data_dir: Path | None, as_json: bool, limit: int) -> None:
             silent = " SILENT" if state.get("silent") else ""
             click.echo(term(f"  {site_id:24} next {state.get('next_due') or '-'}  failures {state.get('failures', 0)}"
                             f"{silent}{running}"))
-    click.echo("last runs:")
+    click.echo("last runs:" if info["runs"] else "last runs:   none yet (crawls and scheduler cycles are recorded)")
     for run in info["runs"]:  # type: ignore[attr-defined]
         totals = run.to_stats()["totals"]  # a crawler.runs.RunRecord
         click.echo(term(f"  #{run.id} {run.kind:8} {run.started} → {run.ended or '…'} {run.status}"
@@ -151,6 +162,8 @@ def demo(data_dir: Path | None, port: int, host: str, no_serve: bool, mirror_por
 
     data = resolve_data_dir(data_dir)
     open_archive(data).close()  # a one-line error for an archive that cannot be opened
+    if not no_serve:
+        check_port(host, port)  # before the crawl, not after it
     start = time.perf_counter()
     mirror = MirrorServer(base_port=mirror_port)
 

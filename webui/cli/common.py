@@ -7,13 +7,14 @@ import json
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from crawler.archive import Archive, ArchiveError, default_data_dir
+from crawler.archive import Archive, ArchiveError, archive_exists, default_data_dir
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +63,24 @@ def open_archive(data_dir: Path | None, readonly: bool = False) -> Archive:
         return Archive.open(resolve_data_dir(data_dir), readonly=readonly)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def existing_dir(data_dir: Path | None) -> Path:
+    """The data directory of a command that only reads (status, search): a mistyped one is a one-line error."""
+    data = resolve_data_dir(data_dir)
+    if not data.is_dir():
+        raise click.ClickException(f"Không có thư mục dữ liệu {data} (kiểm tra --data-dir hoặc $CT05_DATA_DIR).")
+    return data
+
+
+def existing_archive(data_dir: Path | None) -> Path:
+    """The data directory of a step that reads the archive (process, index): a mistyped --data-dir is a one-line
+    error, not a new empty archive and index that report "0 articles" as if all were well."""
+    data = resolve_data_dir(data_dir)
+    if not archive_exists(data):
+        raise click.ClickException(f"Không có kho lưu trữ trong {data} (kiểm tra --data-dir hoặc $CT05_DATA_DIR; "
+                                   "`ct05 crawl` hoặc `ct05 import` tạo kho).")
+    return data
 
 
 def index_dir(data_dir: Path | None) -> Path:
@@ -115,6 +134,9 @@ class CliGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `ct05 search … | head`: the reader has what it wanted; no "Error: Broken pipe"
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's final flush too
+            raise SystemExit(141) from None  # 128 + SIGPIPE, as a shell reports a killed writer
         except Exception as exc:  # noqa: BLE001 - the last resort: a one-line message and exit 1
             raise click.ClickException(one_line(exc)) from exc
 

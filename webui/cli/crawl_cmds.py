@@ -140,8 +140,12 @@ def sites_check(site_id: str, page: str | None, base_url: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def import_cmd(data_dir: Path | None, file: Path) -> None:
     """Import articles from a JSON-lines FILE (url, title, body, published, source, province)."""
-    from crawler.importer import ImportError_, import_jsonl
+    from crawler.importer import ImportError_, check_file, import_jsonl
 
+    try:  # a mistyped file name creates no archive
+        check_file(file)
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from exc
     with open_archive(data_dir) as archive:
         try:
             report = import_jsonl(file, archive, progress=sys.stdout.isatty())
@@ -152,3 +156,5 @@ def import_cmd(data_dir: Path | None, file: Path) -> None:
     click.echo(f"imported {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.errors)} bad lines"
                + (f"; {report.republications} republications" if report.republications else ""))
+    if report.errors and not report.new + report.updated + report.unchanged:
+        raise SystemExit(1)  # not one good line (the wrong file?): a script must see it, as with `ct05 analyze`

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, one_line, open_archive, resolve_data_dir, term, term_json
+from webui.cli.common import (
+    data_dir_option,
+    existing_archive,
+    existing_dir,
+    index_dir,
+    one_line,
+    open_archive,
+    term,
+    term_json,
+)
 
 
 @click.command("index")
@@ -22,7 +31,7 @@ def index_cmd(data_dir: Path | None, rebuild: bool, procs: int) -> None:
     from pipeline.run import run_pipeline
     from pipeline.steps import InProcessSteps
 
-    data = resolve_data_dir(data_dir)
+    data = existing_archive(data_dir)
     open_archive(data).close()  # a one-line error for an archive that cannot be opened
     steps = InProcessSteps(data, rebuild=rebuild, procs=procs or min(os.cpu_count() or 1, 4))
     try:
@@ -52,7 +61,7 @@ def search(data_dir: Path | None, query: tuple[str, ...], limit: int, as_json: b
     from index.types import QueryError, SearchQuery
 
     try:
-        idx = SearchIndex.open(index_dir(data_dir))
+        idx = SearchIndex.open(existing_dir(data_dir) / "index")
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from exc
     try:

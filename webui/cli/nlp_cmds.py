@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, open_archive, progress_bar, resolve_data_dir, term
+from webui.cli.common import data_dir_option, existing_archive, open_archive, progress_bar, term
 
 
 @click.command()
@@ -19,7 +19,7 @@ def process(data_dir: Path | None, workers: int | None, batch: int) -> None:
     from pipeline.run import run_pipeline
     from pipeline.steps import InProcessSteps
 
-    data = resolve_data_dir(data_dir)
+    data = existing_archive(data_dir)
     open_archive(data).close()  # a one-line error for an archive that cannot be opened
     steps = InProcessSteps(data, workers=workers, batch=batch,
                            bar=progress_bar)

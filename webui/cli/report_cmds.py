@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from webui.cli.common import data_dir_option, index_dir, open_archive, resolve_data_dir
+from webui.cli.common import data_dir_option, existing_dir, open_archive, resolve_data_dir
 
 
 def _day(value: str | None, name: str) -> str | None:
@@ -51,7 +51,7 @@ def report(data_dir: Path | None, province: tuple[str, ...], model: tuple[str, .
     query = SearchQuery(text=" ".join(text.split()), filters=filters, date_from=first, date_to=last,
                         scope="topic" if topic else "all")
     try:
-        idx = SearchIndex.open(index_dir(data_dir))
+        idx = SearchIndex.open(existing_dir(data_dir) / "index")
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from exc
     canonical = []
