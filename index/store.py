@@ -164,10 +164,10 @@ class SearchIndex:
         restored = restore_map(view, parsed)
         live = view.snap.live
         in_scope = view.scope_mask(q.scope)
-        universe = live if in_scope is None else live & in_scope
-        if q.date_from or q.date_to:
-            universe = universe & view.date_mask(q.date_from, q.date_to)
-        relaxed = False  # the matcher let in partial matches (too few held every word)
+        # Whether too few stories hold every word is judged on the whole archive (the dates aside), not
+        # the scope: a scope is a filter, and a filter must not turn up more stories than it filters.
+        wide = live & view.date_mask(q.date_from, q.date_to) if q.date_from or q.date_to else live
+        universe = wide if in_scope is None else wide & in_scope
         chips = understand(q.text, view, q.filters)
         if parsed.node is None:
             base, score = live.copy(), np.zeros(view.n, dtype=np.float32)
@@ -175,24 +175,16 @@ class SearchIndex:
                 messages.append("Truy vấn không có từ nào để tìm; hiển thị mọi bài.")
         else:
             ev = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
-                           view.relevance, model_names(view), universe,
+                           view.relevance, model_names(view), wide,
                            view.themed(" ".join(parsed.positive_words())), places(chips, view))
             base, score = ev.evaluate(parsed.node)
             messages.extend(ev.notes)
-            relaxed = bool(ev.notes)
         if q.date_from or q.date_to:
             undated = int((base & (view.dates == 0) & (live if in_scope is None else in_scope)).sum())
             base &= view.date_mask(q.date_from, q.date_to)
             if undated:  # else a researcher reads "no stories in 2020" where the stories merely lack a date
                 messages.append(f"{undated} bài không rõ ngày đăng không được tính trong khoảng ngày đã chọn.")
         outside = base & ~in_scope if in_scope is not None and parsed.node is not None else None
-        if outside is not None and relaxed:
-            # The scope may have relaxed a query the whole archive matches strictly ("Lào Cai": 2 topic
-            # stories hold both words): count what the "all" page would show, not the relaxed matches.
-            wide = view.snap.live & view.date_mask(q.date_from, q.date_to)
-            every = Evaluator(view.snap, view.typed_facet_mask, view.range_mask, restored, known_words(view),
-                              view.relevance, model_names(view), wide).evaluate(parsed.node)[0]
-            outside = every & wide & ~in_scope
         if in_scope is not None:  # in the base mask, so the total and every facet count share it
             base &= in_scope
         selected = {name: values for name, values in q.filters if values}
