@@ -29,6 +29,8 @@ PAIR_SHARE = 0.5
 SMOOTH = 0.5
 #: Weight of a pair across two words against one inside a word (a word's syllables predict each other).
 CROSS_WEIGHT = 0.5
+#: Share of mid-sentence sightings written with a capital for a suggestion to capitalise the word.
+CAPITAL_SHARE = 0.8
 _WORD = re.compile(r"\w+")
 _VARIANTS = fold_variants()
 _CACHE_MAX = 4096
@@ -37,6 +39,14 @@ _CACHE_MAX = 4096
 def _any_form(folded: str) -> str:
     """A pattern matching every written form of a folded word ("hoa" → "[hH…][oóòỏõọôố…][aáà…]")."""
     return "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in folded)
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    """Whether the word at `i` opens a sentence, a line or a quotation (its capital says nothing)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in '.!?:\n"“\'‘(-–'
 
 
 def _text(view: Any, doc: int) -> str:
@@ -64,11 +74,20 @@ def pair_forms(view: Any, a: str, b: str) -> Counter[tuple[str, str]]:
     # Every written form of the pair in one regular expression over the stored text as it is: no
     # folding or normalising of a long body, only of the two words found.
     pattern = re.compile(rf"(?<!\w)({_any_form(a)})\W+({_any_form(b)})(?!\w)")
+    capitals: Counter[str] = cache.setdefault("capitals", Counter())
     for doc in docs:
-        for m in pattern.finditer(_text(view, doc)):
-            words = normalize(f"{m.group(1)} {m.group(2)}").lower().split()
-            if len(words) == 2:
-                found[(words[0], words[1])] += 1
+        text = _text(view, doc)
+        for m in pattern.finditer(text):
+            written = normalize(f"{m.group(1)} {m.group(2)}").split()
+            if len(written) != 2:
+                continue
+            words = [w.lower() for w in written]
+            found[(words[0], words[1])] += 1
+            # How the archive writes the words mid-sentence ("Bác", "Hồ Chí Minh"), for the suggestion.
+            first = 1 if _starts_sentence(text, m.start()) else 0
+            for w, shown in list(zip(words, written, strict=True))[first:]:
+                capitals[w] += 1
+                capitals[f"^{w}"] += shown[:1].isupper()
         if found.total() >= PAIR_ENOUGH:  # a common pair: its first documents already settle it
             break
     if len(cache) > _CACHE_MAX:
@@ -142,3 +161,13 @@ def _given(counts: Counter[tuple[str, str]], pair: tuple[str, str], known: int) 
     """Share of `pair` among the pair's forms that agree with it at position `known` (the neighbour)."""
     same = sum(c for k, c in counts.items() if k[known] == pair[known])
     return counts.get(pair, 0) / same if same else 0.0
+
+
+def shown_form(view: Any, form: str) -> str:
+    """A restored word as the archive writes it mid-sentence: "Bác", "Hồ", when it mostly capitalises it.
+
+    >>> # shown_form(view, "bác") → "Bác" (after pair_forms read "làm theo Bác" in the archive)
+    """
+    capitals = view.suggest_cache.get("capitals") or {}
+    seen = capitals.get(form, 0)
+    return form[:1].upper() + form[1:] if seen >= 3 and capitals.get(f"^{form}", 0) >= CAPITAL_SHARE * seen else form

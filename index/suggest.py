@@ -19,7 +19,7 @@ from index.analysis import fold_word, normalize
 from index.facets import UNKNOWN
 from index.query import And, Parsed, Text, Words
 from index.ranking import cut_units
-from index.restore import restore_by_pairs
+from index.restore import restore_by_pairs, shown_form
 from nlp.segment import compounds
 
 _WORD = re.compile(r"\w+")
@@ -189,7 +189,7 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
     # First the archive's sentences: each run of bare words read where its pairs stand.
     clash: set[str] = set()
     known = known_words(view)
-    for run in _bare_runs(words, bare):
+    for run in _bare_runs(words, bare + [w for w in words if w.isdigit()]):  # "3 khong" reads "3 không"
         inside = []
         for unit in cut_units(tuple(run), known):
             inside.extend([True] * (len(unit.syllables) - 1) + [False])
@@ -271,5 +271,15 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
     fixed = {w: f for w, f in fixed.items() if f != w}
     if not fixed:
         return None
-    out = _WORD.sub(lambda m: fixed.get(m.group().lower(), m.group()), normalize(text))
+    out = _WORD.sub(lambda m: _shown(view, m.group(), fixed), normalize(text))
     return out if out != normalize(text) else None
+
+
+def _shown(view: Any, typed: str, fixed: dict[str, str]) -> str:
+    """A corrected word in the suggestion: capitalised as typed, else as the archive writes it ("Bác")."""
+    form = fixed.get(typed.lower())
+    if form is None:  # a word typed right ("minh" in "ho chi minh"), capitalised like its neighbours
+        return shown_form(view, typed) if typed.islower() else typed
+    if typed[:1].isupper():
+        return form.upper() if typed.isupper() and len(typed) > 1 else form[:1].upper() + form[1:]
+    return shown_form(view, form)

@@ -10,6 +10,7 @@ from crawler.article import Article
 from index.query import parse
 from index.store import SearchIndex
 from index.suggest import restore_map
+from index.types import SearchQuery
 from tests.index.conftest import enriched_index
 
 FILLER = ("Hiện nay, lời kêu gọi của huyện được nhân dân hưởng ứng; giới trẻ và người lớn tuổi đều tham gia, "
@@ -34,6 +35,8 @@ CORPUS = [
     (14, "Cứu hỏa", "Đội cứu hỏa có mặt sau năm phút. " + FILLER),
     # "tỉnh Nghệ An" is everywhere; "nghĩa tình" only in the model's name.
     (15, "Bát gạo nghĩa tình", "Mô hình bát gạo nghĩa tình ở xã, tỉnh Nghệ An. " + FILLER),
+    (17, "Kể chuyện Bác Hồ", "Học sinh kể chuyện về Bác Hồ, về lối sống của Bác Hồ và tình thương của Bác Hồ "
+     "với thiếu nhi. " + FILLER),
     (16, "Tin tỉnh Nghệ An", "Tỉnh Nghệ An họp. Tỉnh Nghệ An khen thưởng. Tỉnh Nghệ An đón khách. " + FILLER),
     (10, "Tin tức", FILLER * 2 + "Thế giới hôm nay. "),
 ]
@@ -91,3 +94,11 @@ def test_a_pair_across_two_words_speaks_less_than_one_inside_a_word(idx: SearchI
 def test_a_repeated_word_in_a_run_does_not_break_restoration(idx: SearchIndex) -> None:
     # The run is cut into words with its repeats kept ("hien mau … hien mau").
     assert _restored(idx, "hien mau hien mau cuu nguoi")["hien"] == "hiến"
+
+
+def test_the_suggestion_writes_words_as_the_archive_does_mid_sentence(idx: SearchIndex) -> None:
+    # The stories write "Bác Hồ" (capitals mid-sentence) and "hiến máu" (lower case): so does the suggestion;
+    # a word typed with a capital keeps it.
+    assert idx.search(SearchQuery(text="loi song cua bac ho", scope="all")).suggestion == "lối sống của Bác Hồ"
+    assert idx.search(SearchQuery(text="hien mau cuu nguoi", scope="all")).suggestion == "hiến máu cứu người"
+    assert idx.search(SearchQuery(text="Hien mau", scope="all")).suggestion == "Hiến máu"
