@@ -30,6 +30,9 @@ DOMINANT = 0.6
 NEAR_COVER = 0.6
 NEAR_SLACK = 0.1
 _MAX_LEXICON = 2_000_000
+#: The longest Vietnamese syllable ("nghiêng", "khuỷu"): a longer unknown word is a foreign word or a
+#: name, and the nearest indexed word is no correction of it ("unclosed" is not "unclos").
+MAX_SYLLABLE = 7
 
 
 def _forms(view: Any, field: str) -> dict[str, list[tuple[int, str]]]:
@@ -254,7 +257,7 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
         corrected = []
         for w in words:
             f = fold_word(w)
-            if 2 < len(f) <= 20 and view.snap.doc_frequency("body_f", f) == 0:
+            if 2 < len(f) <= MAX_SYLLABLE and view.snap.doc_frequency("body_f", f) == 0:
                 corrected.append(_correct(view, f))
             else:
                 corrected.append(fixed.get(w, w))
