@@ -163,6 +163,14 @@ def _plain_words(parsed: Parsed) -> list[str]:
     return out
 
 
+def _inside(view: Any, run: list[str]) -> list[bool]:
+    """For each adjacent pair of the run, whether it lies inside one multi-syllable word."""
+    inside: list[bool] = []
+    for unit in cut_units(tuple(run), known_words(view)):
+        inside.extend([True] * (len(unit.syllables) - 1) + [False])
+    return inside[:-1]
+
+
 def _bare_runs(words: list[str], bare: list[str]) -> list[list[str]]:
     """Maximal runs of two or more consecutive bare words."""
     runs: list[list[str]] = []
@@ -191,12 +199,8 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
     restored: dict[str, str] = {}
     # First the archive's sentences: each run of bare words read where its pairs stand.
     clash: set[str] = set()
-    known = known_words(view)
     for run in _bare_runs(words, bare + [w for w in words if w.isdigit()]):  # "3 khong" reads "3 không"
-        inside = []
-        for unit in cut_units(tuple(run), known):
-            inside.extend([True] * (len(unit.syllables) - 1) + [False])
-        for w, form in zip(run, restore_by_pairs(view, run, inside[:-1]), strict=True):
+        for w, form in zip(run, restore_by_pairs(view, run, _inside(view, run)), strict=True):
             if form is None:
                 continue
             if restored.get(w, form) != form:
@@ -238,10 +242,14 @@ def restore_map(view: Any, parsed: Parsed) -> dict[str, str]:
 
 
 def _correct(view: Any, word: str) -> str:
-    """The most frequent indexed (folded) word within one, else two, edits of a misspelled word."""
+    """The most frequent indexed (folded) word within one, else two, edits of a misspelled word, keeping
+    its first letter (Elasticsearch's term suggester defaults: prefix length 1; one edit only for a word of
+    four letters, none below: a short word is one edit from too many others, "qwe" from "que")."""
+    if len(word) < 4:
+        return word
     corrector = view.snap.searcher.corrector("body_f")
-    for dist in (1, 2):
-        options = corrector.suggest(word, limit=8, maxdist=dist)
+    for dist in (1, 2) if len(word) > 4 else (1,):
+        options = corrector.suggest(word, limit=8, maxdist=dist, prefix=1)
         if options:
             return max(options, key=lambda o: view.snap.doc_frequency("body_f", o))
     return word
@@ -261,9 +269,14 @@ def suggestion_for(view: Any, parsed: Parsed, text: str, restored: dict[str, str
                 corrected.append(_correct(view, f))
             else:
                 corrected.append(fixed.get(w, w))
+        typed_bare = all(fold_word(w) == w for w in words)
+        if typed_bare:  # read the corrected run afresh: its words' forms depend on the corrected ones
+            corrected = [fold_word(c) for c in corrected]
         bare = [c for c in corrected if fold_word(c) == c]
         if len(bare) == len(corrected) and len(corrected) >= 2:
-            corrected = _restore_run(view, corrected[:4]) + corrected[4:]
+            guess = _restore_run(view, corrected[:4]) + corrected[4:]
+            read = restore_by_pairs(view, corrected, _inside(view, corrected))
+            corrected = [r or g for r, g in zip(read, guess, strict=True)]
         else:
             single = _dominant_forms(view, "body")
             corrected = [single.get(c, c) if fold_word(c) == c else c for c in corrected]

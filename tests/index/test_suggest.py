@@ -102,3 +102,10 @@ def test_the_suggestion_writes_words_as_the_archive_does_mid_sentence(idx: Searc
     assert idx.search(SearchQuery(text="loi song cua bac ho", scope="all")).suggestion == "lối sống của Bác Hồ"
     assert idx.search(SearchQuery(text="hien mau cuu nguoi", scope="all")).suggestion == "hiến máu cứu người"
     assert idx.search(SearchQuery(text="Hien mau", scope="all")).suggestion == "Hiến máu"
+
+
+def test_a_misspelt_word_is_corrected_and_read_with_its_neighbours(idx: SearchIndex) -> None:
+    # Nothing matches "mauu": corrected to "mau", then the run is read afresh ("hiến máu", not "hiện mẫu").
+    assert idx.search(SearchQuery(text="hien mauu", scope="all")).suggestion == "hiến máu"
+    # Short gibberish is one edit from too many syllables: no suggestion rather than nonsense.
+    assert idx.search(SearchQuery(text="xyz qwe", scope="all")).suggestion is None
