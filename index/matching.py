@@ -16,7 +16,7 @@ import numpy as np
 from index.analysis import fold_word, pairs
 from index.postings import Snapshot
 from index.query import And, DateRange, Doc, Facet, Node, Not, Or, Text, Words
-from index.ranking import WordsScorer
+from index.ranking import WordsScorer, place_core
 
 K1 = 1.2
 #: (exact field, folded field, boost of the exact form, boost of the folded form)
@@ -55,6 +55,8 @@ class Evaluator:
         #: Documents of a theme the query names ("nông dân … giúp người nghèo": poverty relief), or None.
         self.themed = themed
         self.words = WordsScorer(snap, known or set(), restored, places)
+        #: A province typed as one token ("TP.HCM" is a phrase to the parser): its articles hold it too.
+        self.places = {place_core(k): m for k, m in (places or {}).items()}
         #: What the evaluation had to relax, for the user (Vietnamese).
         self.notes: list[str] = []
         #: Documents ranked above all others (the whole run of words found as typed).
@@ -149,6 +151,9 @@ class Evaluator:
             if len(node.words) > 1:
                 mask &= self._phrase_mask(node.words, parts)
                 score[mask] += PHRASE_BONUS * len(node.words)
+            place = self.places.get(place_core(tuple(fold_word(w) for w in node.words)))
+            if place is not None and node.field == "all":
+                mask = mask | place
             self._shingles(node.words, score)
             return mask
         if isinstance(node, Words):

@@ -120,6 +120,14 @@ def split_units(words: tuple[str, ...], known: set[str]) -> list[Unit]:
     return out
 
 
+def place_core(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A province's folded words without a leading "tỉnh", "TP" or "thành phố" ("tp", "hcm" → "hcm")."""
+    for prefix in _PLACE_PREFIXES:
+        if key[:len(prefix)] == prefix and len(key) > len(prefix):
+            return key[len(prefix):]
+    return key
+
+
 class WordsScorer:
     """Scores runs of words over one snapshot (dense arrays, one per unit)."""
 
@@ -233,10 +241,7 @@ class WordsScorer:
         left out), each with the province's documents and its share of PLACE_WEIGHT."""
         out: dict[int, tuple[np.ndarray, float]] = {}
         for key, docs in self.places.items():
-            for prefix in _PLACE_PREFIXES:
-                if key[:len(prefix)] == prefix and len(key) > len(prefix):
-                    key = key[len(prefix):]
-                    break
+            key = place_core(key)
             for i in range(len(units)):
                 spelled: tuple[str, ...] = ()
                 for j in range(i, len(units)):

@@ -166,6 +166,8 @@ def test_the_province_a_query_names_is_held_by_its_articles_and_weighs_more_than
         Article(url="https://baonghean.vn/203.html", source="baonghean",
                 title="Đà Nẵng: Đảng viên trẻ tình nguyện", body="Đảng viên trẻ ở Đà Nẵng ra quân dọn vệ sinh "
                 "bãi biển. " + FILLER),
+        Article(url="https://sggp.org.vn/205.html", source="sggp", source_province="Hồ Chí Minh",
+                title="Thành ủy họp chuyên đề", body=party + FILLER),
         *[_article(210 + i, title, body) for i, (_n, title, body) in enumerate(CORPUS)],
     ]
     with Archive.open(data) as archive:
@@ -185,3 +187,6 @@ def test_the_province_a_query_names_is_held_by_its_articles_and_weighs_more_than
         plain = WordsScorer(view.snap, known_words(view)).score(words).coverage
         assert coverage[docs["203.html"]] > plain[docs["203.html"]] * 1.5  # names the place
         assert coverage[docs["202.html"]] < plain[docs["202.html"]]  # of another province
+        # "TP.HCM" is one token, a phrase to the parser: the city's articles hold it as well.
+        hcm = [h.url for h in index.search(SearchQuery(text="TP.HCM chỉnh đốn Đảng", facets=(), scope="all")).hits]
+        assert hcm == ["https://sggp.org.vn/205.html"]
