@@ -103,8 +103,9 @@ def coverage_table(base: SearchQuery, era: str = "", by: str | None = None) -> d
 
 
 def ranked(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """The provinces, most articles first (ties in Vietnamese order, "Không rõ" last among equals)."""
-    return sorted(table["rows"], key=lambda r: (-r["total"], r["province"] == UNKNOWN, vi_key(r["province"])))
+    """The provinces, most articles first (ties in Vietnamese order), "Không rõ" last: it is no province, and
+    at the top of the list it hid the province with the most stories."""
+    return sorted(table["rows"], key=lambda r: (r["province"] == UNKNOWN, -r["total"], vi_key(r["province"])))
 
 
 @bp.get("/provinces.<fmt>")
