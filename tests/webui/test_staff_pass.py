@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from flask.testing import FlaskClient
+
+from crawler.archive import Archive
+from crawler.article import Article, Enrichment, Entity
+from index.store import SearchIndex
+from index.sync import sync_index
+from index.types import SearchQuery
+from webui.report.data import build_report
+from webui.report.text import Text
 
 
 def _csv(client: FlaskClient, url: str) -> list[list[str]]:
@@ -21,3 +30,26 @@ def test_the_province_list_puts_unknown_last_not_first(client: FlaskClient) -> N
     assert names[0] == "Hà Nội" and names[-2:] == ["Không rõ", "Tổng"]
     html = client.get("/provinces?scope=all").get_data(as_text=True)
     assert html.index("Hà Nội") < html.index("Không rõ")
+
+
+
+def test_the_report_names_the_provinces_a_model_was_carried_out_in_before_the_unknown(tmp_path: Path) -> None:
+    """Three stories with no province and one in Nghệ An: the report read "Nơi thực hiện: Không rõ (3 bài),
+    Nghệ An (1 bài)", as if "Không rõ" were the main place."""
+    def art(i: int, province: str, kind: str) -> Article:
+        enr = Enrichment(province=province, relevance=0.8, models=(Entity(name="Dân vận khéo", kind=kind, count=2),))
+        return Article(url=f"https://bao.example/{i}", source="baotest", title=f"Dân vận khéo {i}",
+                       body=f"Xã {i} triển khai mô hình “Dân vận khéo” từ đầu năm.", enrichment=enr)
+
+    arts = [art(1, "", "thực hiện"), art(2, "", "thực hiện"), art(3, "", "thực hiện"), art(4, "Nghệ An", "thực hiện"),
+            art(5, "", "nhắc đến")]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(arts)
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as idx, Archive.open(tmp_path, readonly=True) as archive:
+        report = build_report(idx, archive, SearchQuery())
+    model = report["models"][0]
+    assert [d["name"] for d in model["implemented_in"]] == ["Nghệ An", "Không rõ"]
+    lines = Text(report).model_lines(model)
+    assert lines[0] == "Nơi thực hiện: Nghệ An (1 bài); 3 bài chưa rõ tỉnh, thành."
+    assert lines[1] == "Được nhắc đến (không nêu nơi thực hiện) trong 1 bài chưa rõ tỉnh, thành."

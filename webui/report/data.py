@@ -243,10 +243,15 @@ def _model(idx: Any, reader: _Reader, base: SearchQuery, value: FacetValue, face
     examples = [_story(hit, article) for _key, hit, article in ranked[:2]]
     return {
         "name": value.value, "count": value.count, "read": len(hits),
-        "implemented_in": [{"name": n, "count": c} for n, c in done.most_common()],
-        "mentioned_in": [{"name": n, "count": c} for n, c in named.most_common()],
+        "implemented_in": _places(done), "mentioned_in": _places(named),
         "examples": examples, "total": total,
     }
+
+
+def _places(counts: Counter[str]) -> list[dict[str, Any]]:
+    """Provinces, most stories first, "Không rõ" last: it is no place, and first it read as the main one."""
+    order = sorted(counts.items(), key=lambda nc: (nc[0] == UNKNOWN, -nc[1], vi_key(nc[0])))
+    return [{"name": n, "count": c} for n, c in order]
 
 
 def _story(hit: Any, article: Article | None) -> dict[str, Any]:
