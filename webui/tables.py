@@ -49,7 +49,7 @@ def csv_response(headers: Sequence[str], rows: Iterable[Sequence[object]], stem:
         writer.writerow(headers)
         yield "\ufeff" + _drain(buf)
         for n, row in enumerate(rows, 1):
-            writer.writerow([c if isinstance(c, int | float) else safe_cell(c) for c in row])
+            writer.writerow([_number(c, sep) if isinstance(c, int | float) else safe_cell(c) for c in row])
             if n % 100 == 0:
                 yield _drain(buf)
         yield _drain(buf)
@@ -96,6 +96,14 @@ def table_response(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[obj
     if check_format(fmt) == "csv":
         return csv_response(headers, rows, stem)
     return xlsx_response(headers, rows, stem, title)
+
+
+def _number(value: float, sep: str) -> object:
+    """A number as the spreadsheet reading the file expects it: with the ";" separator (Excel set to
+    Vietnamese) a decimal comma, since there "." groups thousands and "0.394" was read as 394."""
+    if sep == ";" and isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return value
 
 
 def _xlsx_text(value: object) -> str:

@@ -53,3 +53,15 @@ def test_the_report_names_the_provinces_a_model_was_carried_out_in_before_the_un
     lines = Text(report).model_lines(model)
     assert lines[0] == "Nơi thực hiện: Nghệ An (1 bài); 3 bài chưa rõ tỉnh, thành."
     assert lines[1] == "Được nhắc đến (không nêu nơi thực hiện) trong 1 bài chưa rõ tỉnh, thành."
+
+
+def test_csv_numbers_have_a_decimal_comma_for_vietnamese_excel(client: FlaskClient) -> None:
+    """With ";" (the default, for Excel set to Vietnamese) "." groups thousands: "0.394" opened as 394."""
+    rows = _csv(client, "/export.csv?scope=all")
+    col = rows[0].index("Độ liên quan")
+    scores = [r[col] for r in rows[1:]]
+    assert scores and all("." not in s for s in scores) and any("," in s for s in scores)
+    assert 0 < float(scores[0].replace(",", ".")) <= 1
+    comma = client.get("/export.csv?scope=all&sep=,").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(comma)))
+    assert any("." in r[col] for r in rows[1:])  # with "," as separator the decimal point stays
