@@ -122,6 +122,12 @@ def test_open_article(page: Any, base_url: str) -> None:
     assert page.locator(".story .body p").count() >= 2
     assert page.locator(".facts").get_by_text("Nguồn ngày").count() == 1
     shot(page, "03-article")
+    # The crumb leads back to the result list the article was opened from, not to an empty search.
+    back = page.locator(".crumbs a[data-back]")
+    assert back.inner_text() == "‹ Kết quả tìm kiếm"
+    back.click()
+    page.wait_for_url("**/search?q=*")
+    assert page.input_value("#q") == "Một cửa"
 
 
 def test_open_model_page(page: Any, base_url: str) -> None:

@@ -35,6 +35,18 @@
         a.addEventListener("click", function () { window.sessionStorage.setItem(KEY, a.getAttribute("data-key")); });
       });
     } catch (e) { /* storage disabled: focus simply starts at the top */ }
+    // An article opened from a result list: its crumb leads back to that list, not to an empty search
+    // (the page is cached per address, so the server cannot know where the reader came from).
+    var back = document.querySelector("a[data-back]");
+    if (back && document.referrer) {
+      try {
+        var from = new URL(document.referrer);
+        if (from.origin === window.location.origin && from.pathname === "/search" && from.search) {
+          back.href = from.pathname + from.search;
+          back.textContent = "‹ Kết quả tìm kiếm";
+        }
+      } catch (e) { /* an unparsable referrer: keep the plain link */ }
+    }
     document.querySelectorAll("[data-action=print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
