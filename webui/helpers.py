@@ -13,6 +13,7 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 from index.facetdefs import labels as facet_labels
+from nlp.normalize import tidy_punctuation
 
 FACET_LABELS = facet_labels()  # declared with each facet in index.facetdefs
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
@@ -179,7 +180,7 @@ def pages(current: int, last: int, width: int = 2) -> list[int | None]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(snippet=safe_snippet, source_name=source_name, vn_date=vn_date, vn_month=vn_month,
-                                 vn_time=vn_time, num=vn_number)
+                                 vn_time=vn_time, num=vn_number, tidy=tidy_punctuation)
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
         url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,

@@ -65,3 +65,31 @@ def test_csv_numbers_have_a_decimal_comma_for_vietnamese_excel(client: FlaskClie
     comma = client.get("/export.csv?scope=all&sep=,").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(comma)))
     assert any("." in r[col] for r in rows[1:])  # with "," as separator the decimal point stays
+
+
+def test_a_model_named_with_spaced_out_commas_is_catalogued_tidily(tmp_path: Path) -> None:
+    """Word-segmented sources print "nói ít , làm nhiều": the longer, spaced spelling named the model in the
+    catalogue, the model page, the report and the downloads."""
+    from webui import create_app
+    from webui.resources import close_index
+
+    def art(i: int, name: str) -> Article:
+        enr = Enrichment(province="Nghệ An", relevance=0.8, models=(Entity(name=name, kind="thực hiện", count=1),))
+        return Article(url=f"https://bao.example/{i}", source="baotest", title=f"Chi bộ {i} nói ít làm nhiều",
+                       body=f"Chi bộ {i} làm theo phương châm “{name}”.", enrichment=enr)
+
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many([art(1, "nói ít , làm nhiều"), art(2, "Nói ít, làm nhiều")])
+        sync_index(archive, tmp_path / "index")
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        client = app.test_client()
+        assert _csv(client, "/models.csv?scope=all")[1][:2] == ["nói ít, làm nhiều", "2"]
+        html = client.get("/search?q=chi+bộ&scope=all").get_data(as_text=True)
+        assert ">nói ít , làm nhiều<" not in html and ">nói ít, làm nhiều</a>" in html  # a hit's chip
+        spaced = client.get("/models/nói ít , làm nhiều?scope=all")
+        assert spaced.status_code == 302 and "scope=all" in spaced.headers["Location"]
+        page = client.get(spaced.headers["Location"]).get_data(as_text=True)
+        assert "<h1>nói ít, làm nhiều</h1>" in page and "2 bài viết" in page
+    finally:
+        close_index(app)
