@@ -93,3 +93,21 @@ def test_a_model_named_with_spaced_out_commas_is_catalogued_tidily(tmp_path: Pat
         assert "<h1>nói ít, làm nhiều</h1>" in page and "2 bài viết" in page
     finally:
         close_index(app)
+
+
+def test_the_model_page_leads_to_the_stories_of_where_it_was_carried_out(client: FlaskClient) -> None:
+    """"Thực hiện tại Hà Nội · 1 bài": the count opens those stories, and the search page says it is filtered
+    on the carried-out model (a filter with no sidebar list was invisible there: "2 đang chọn", one shown)."""
+    import re
+    from html import unescape
+
+    html = client.get("/models/Người tốt, việc tốt?scope=all").get_data(as_text=True)
+    links = [unescape(u) for u in re.findall(r'<a href="(/search\?[^"]*model_done=[^"]*)"', html)]
+    assert len(links) == 2 and all("province=" in u and "scope=all" in u for u in links)
+    page = client.get(links[0]).get_data(as_text=True)
+    assert "Đang lọc theo mô hình thực hiện: <strong>Người tốt, việc tốt</strong>" in page
+    assert re.search(r"<strong>\d+</strong> bài viết", page) and "Không tìm thấy" not in page
+    removed = unescape(re.search(r'data-facet="model_done".*?<a class="remove" href="([^"]+)"', page, re.S)[1])
+    assert "model_done" not in removed and "province=" in removed
+    lead = client.get("/models/Làm hết việc chứ không làm hết giờ?scope=all").get_data(as_text=True)
+    assert "chưa rõ thực hiện ở tỉnh, thành nào" in lead and "thực hiện tại 0 tỉnh" not in lead
