@@ -197,6 +197,11 @@ def test_phone_layout(browser: Any, base_url: str) -> None:
     pg.wait_for_url("**/article/*")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 392
     shot(pg, "16-phone-article")
+    for path in ("/report", "/models", "/provinces"):  # the report's letterhead ran 160px off the screen
+        pg.goto(base_url + path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"{path} scrolls sideways on a phone: {width}px"
+    shot(pg, "16b-phone-report")
     context.close()
 
 
