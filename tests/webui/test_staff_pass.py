@@ -111,3 +111,24 @@ def test_the_model_page_leads_to_the_stories_of_where_it_was_carried_out(client:
     assert "model_done" not in removed and "province=" in removed
     lead = client.get("/models/Làm hết việc chứ không làm hết giờ?scope=all").get_data(as_text=True)
     assert "chưa rõ thực hiện ở tỉnh, thành nào" in lead and "thực hiện tại 0 tỉnh" not in lead
+
+
+def test_a_province_page_says_what_the_merger_made_of_it_and_when_it_has_no_story(client: FlaskClient) -> None:
+    import re
+
+    def text(url: str) -> str:
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", resp.get_data(as_text=True)))
+
+    assert "Từ 1/7/2025 thuộc Lào Cai." in text("/provinces/Yên Bái?scope=all")
+    assert "Từ 1/7/2025, gồm Lào Cai, Yên Bái (trước sáp nhập)." in text("/provinces/Lào Cai?era=2025&scope=all")
+    assert "Từ 1/7/2025" not in text("/provinces/Hà Nội?scope=all")
+    # No story: one sentence, not four empty headings ("Mô hình nổi bật", "Chủ đề", "Nguồn tin", …).
+    empty = text("/provinces/Hà Giang")
+    assert "Chưa có bài nào về Hà Giang trong phạm vi “Chỉ bài về Chỉ thị 05”: xem tất cả bài." in empty
+    assert "Mô hình nổi bật" not in empty and "Từ 1/7/2025 thuộc Tuyên Quang." in empty
+    # "Không rõ" (stories naming no model) is not a top model of the province.
+    hanoi = client.get("/provinces/Hà Nội?scope=all").get_data(as_text=True)
+    top = hanoi[hanoi.index("Mô hình nổi bật"):hanoi.index("<h2>Chủ đề")]
+    assert "hb-label" in top and "Không rõ" not in top
