@@ -145,7 +145,8 @@ def model(name: str) -> str | Response:
     # Every province of every page, "Không rõ" left out (the timeline below holds this page's hits only).
     provinces = sum(1 for v in result.facets.get("province", []) if v.value != UNKNOWN and v.count)
     return render_template("model.html", name=name, result=result, chart=chart, query=query, provinces=provinces,
-                           spread=sorted(firsts.values(), key=lambda e: e["first"] or "9999"),
+                           spread=sorted(firsts.values(),  # by first story; stories of no province last
+                                         key=lambda e: (e["province"] == "Không rõ tỉnh", e["first"] or "9999")),
                            search_link=search_url(model=name), title=name, done_in=done_in,
                            export_args=query_args(query),
                            mentioned_in={p: c - done_in.get(p, 0) for p, c in mentioned_in.items()},

@@ -132,3 +132,31 @@ def test_a_province_page_says_what_the_merger_made_of_it_and_when_it_has_no_stor
     hanoi = client.get("/provinces/Hà Nội?scope=all").get_data(as_text=True)
     top = hanoi[hanoi.index("Mô hình nổi bật"):hanoi.index("<h2>Chủ đề")]
     assert "hb-label" in top and "Không rõ" not in top
+
+
+
+def test_where_a_model_spread_lists_the_provinces_before_the_stories_of_no_province(tmp_path: Path) -> None:
+    """The oldest story had no province, so "không rõ ngày Không rõ tỉnh · 4 bài" headed the list."""
+    import re
+
+    from webui import create_app
+    from webui.resources import close_index
+
+    def art(i: int, province: str, published: str) -> Article:
+        enr = Enrichment(province=province, relevance=0.8,
+                         models=(Entity(name="Dân vận khéo", kind="thực hiện", count=1),))
+        return Article(url=f"https://bao.example/{i}", source="baotest", title=f"Tin số {i} về dân vận",
+                       body=f"Bài {i}: xã làm theo mô hình “Dân vận khéo” với {i} hộ.", published=published,
+                       enrichment=enr)
+
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many([art(1, "", "2020-01-05T08:00:00"), art(2, "Nghệ An", "2021-03-01T08:00:00")])
+        sync_index(archive, tmp_path / "index")
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        html = app.test_client().get("/models/Dân vận khéo?scope=all").get_data(as_text=True)
+    finally:
+        close_index(app)
+    timeline = html[html.index('<ol class="timeline">'):]
+    places = re.findall(r"<strong>(?:<a [^>]*>)?([^<]+)", timeline[:timeline.index("</ol>")])
+    assert places == ["Nghệ An", "Không rõ tỉnh"]
