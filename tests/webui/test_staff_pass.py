@@ -160,3 +160,11 @@ def test_where_a_model_spread_lists_the_provinces_before_the_stories_of_no_provi
     timeline = html[html.index('<ol class="timeline">'):]
     places = re.findall(r"<strong>(?:<a [^>]*>)?([^<]+)", timeline[:timeline.index("</ol>")])
     assert places == ["Nghệ An", "Không rõ tỉnh"]
+
+
+def test_an_empty_topic_result_points_to_the_matches_outside_the_topic(client: FlaskClient) -> None:
+    """"Không tìm thấy … hãy thử bớt từ khóa" was wrong advice when the query matched stories outside the topic."""
+    html = client.get("/search?q=Syria").get_data(as_text=True)
+    assert "Không có bài nào về Chỉ thị 05 khớp truy vấn" in html and "Hãy thử bớt từ khóa" not in html
+    assert client.get("/api/search?q=Syria&scope=all").get_json()["total"] >= 1
+    assert "Hãy thử bớt từ khóa" in client.get("/search?q=xyzabc&scope=all").get_data(as_text=True)
