@@ -168,3 +168,13 @@ def test_an_empty_topic_result_points_to_the_matches_outside_the_topic(client: F
     assert "Không có bài nào về Chỉ thị 05 khớp truy vấn" in html and "Hãy thử bớt từ khóa" not in html
     assert client.get("/api/search?q=Syria&scope=all").get_json()["total"] >= 1
     assert "Hãy thử bớt từ khóa" in client.get("/search?q=xyzabc&scope=all").get_data(as_text=True)
+
+
+def test_the_report_phrases_give_the_count_they_are_listed_by(client: FlaskClient) -> None:
+    """Phrases are listed by occurrences; with only "(N bài)" shown, the list looked unsorted."""
+    import re
+
+    report = client.get("/report.json?scope=all").get_json()
+    line = Text(report).phrases_line()
+    counts = [int(n.replace(".", "")) for n in re.findall(r"\(([\d.]+) lần, [\d.]+ bài\)", line)]
+    assert len(counts) == len(report["phrases"]) >= 3 and counts == sorted(counts, reverse=True)

@@ -177,8 +177,10 @@ class Text:
         items = self.r["phrases"]
         if not items:
             return "Chưa có dữ liệu tách từ cho các tin bài của phạm vi báo cáo."
+        # Listed by occurrences: with only the article count beside them, "(8 bài)" after "(5 bài)" looked
+        # out of order, so both counts are given.
         return "Các cụm từ xuất hiện nhiều trong kỳ: " + "; ".join(
-            f"“{p['name']}” ({num(p['articles'])} bài)" for p in items) + "."
+            f"“{p['name']}” ({num(p['count'])} lần, {num(p['articles'])} bài)" for p in items) + "."
 
     def assessment_lines(self) -> list[str]:
         return ["[Phần này do cán bộ hoàn thiện: ưu điểm, hạn chế trong công tác thông tin, tuyên truyền; "
