@@ -178,3 +178,9 @@ def test_the_report_phrases_give_the_count_they_are_listed_by(client: FlaskClien
     line = Text(report).phrases_line()
     counts = [int(n.replace(".", "")) for n in re.findall(r"\(([\d.]+) lần, [\d.]+ bài\)", line)]
     assert len(counts) == len(report["phrases"]) >= 3 and counts == sorted(counts, reverse=True)
+
+
+def test_a_catalogue_filter_matching_no_model_says_so_not_that_there_are_none(client: FlaskClient) -> None:
+    html = client.get("/models?name=xyz&scope=all").get_data(as_text=True)
+    assert "Không mô hình nào có tên chứa “xyz”" in html and "Chưa có bài viết nào được nhận diện" not in html
+    assert 'href="/models?scope=all">xem mọi mô hình</a>' in html
