@@ -195,5 +195,6 @@ def province(name: str) -> str | Response:
     models = [v for v in result.facets.get("model", []) if v.value != UNKNOWN]  # "no model" is no model
     return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
                            merger=merger(name, facet), models=models,
-                           search_link=search_url(**{facet: name}), title=name, export_args=query_args(query),
+                           search_link=search_url(**{facet: name}),
+                           title="Chưa rõ tỉnh, thành" if name == UNKNOWN else name, export_args=query_args(query),
                            last_page=page_count(result.total, query.per_page))

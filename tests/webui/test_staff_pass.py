@@ -184,3 +184,11 @@ def test_a_catalogue_filter_matching_no_model_says_so_not_that_there_are_none(cl
     html = client.get("/models?name=xyz&scope=all").get_data(as_text=True)
     assert "Không mô hình nào có tên chứa “xyz”" in html and "Chưa có bài viết nào được nhận diện" not in html
     assert 'href="/models?scope=all">xem mọi mô hình</a>' in html
+
+
+def test_the_page_of_stories_with_no_province_says_what_it_is(client: FlaskClient) -> None:
+    """The catalogue links "Không rõ" among a model's provinces; its page was headed "Không rõ" alone."""
+    html = client.get("/provinces/Không rõ?scope=all").get_data(as_text=True)
+    assert "<h1>Chưa rõ tỉnh, thành</h1>" in html and "bài viết không xác định được tỉnh, thành" in html
+    assert "<title>Chưa rõ tỉnh, thành" in html
+    assert ">Có bài ở</th>" in client.get("/models?scope=all").get_data(as_text=True)
