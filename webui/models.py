@@ -101,7 +101,8 @@ def catalogue() -> str:
                                  if years else "")
     stories = [("model_done", e["name"]) for e in entries[:MAX_VALUES]] if how["replicated"] else []
     return render_template("models.html", rows=rows, total_models=total_models, query=base, last_page=last_page,
-                           years=years, how=how, orders=ORDERS, stories=stories, title="Mô hình điển hình")
+                           years=years, how=how, orders=ORDERS, stories=stories, title="Mô hình điển hình",
+                           dated=any(r["first_seen"] for r in rows))
 
 
 @bp.get("/models.<fmt>")

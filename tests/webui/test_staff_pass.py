@@ -192,3 +192,25 @@ def test_the_page_of_stories_with_no_province_says_what_it_is(client: FlaskClien
     assert "<h1>Chưa rõ tỉnh, thành</h1>" in html and "bài viết không xác định được tỉnh, thành" in html
     assert "<title>Chưa rõ tỉnh, thành" in html
     assert ">Có bài ở</th>" in client.get("/models?scope=all").get_data(as_text=True)
+
+
+def test_the_catalogue_leaves_out_its_time_columns_when_no_story_has_a_date(client: FlaskClient,
+                                                                            tmp_path: Path) -> None:
+    """An imported archive without dates showed "không rõ ngày" twice and an empty chart on every row."""
+    from webui import create_app
+    from webui.resources import close_index
+
+    dated = client.get("/models?scope=all").get_data(as_text=True)
+    assert ">Lần đầu</th>" in dated and "Không có cột thời gian" not in dated
+    enr = Enrichment(province="Nghệ An", relevance=0.8, models=(Entity(name="Dân vận khéo", kind="thực hiện"),))
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many([Article(url="https://bao.example/1", source="baotest", title="Dân vận khéo ở xã",
+                                     body="Xã làm theo mô hình “Dân vận khéo”.", enrichment=enr)])
+        sync_index(archive, tmp_path / "index")
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        undated = app.test_client().get("/models?scope=all").get_data(as_text=True)
+    finally:
+        close_index(app)
+    assert ">Lần đầu</th>" not in undated and "không rõ ngày" not in undated
+    assert "Không có cột thời gian: không bài nào của các mô hình này có ngày đăng." in undated
