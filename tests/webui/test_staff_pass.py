@@ -214,3 +214,22 @@ def test_the_catalogue_leaves_out_its_time_columns_when_no_story_has_a_date(clie
         close_index(app)
     assert ">Lần đầu</th>" not in undated and "không rõ ngày" not in undated
     assert "Không có cột thời gian: không bài nào của các mô hình này có ngày đăng." in undated
+
+
+def test_printing_a_result_page_prints_that_page_and_leads_back_to_it(client: FlaskClient) -> None:
+    """"in trang kết quả này" printed the first 50 stories from any page, headed "50 / 132 bài viết", and
+    its "← Về trang tìm kiếm" opened an empty search."""
+    import re
+    from html import unescape
+    from urllib.parse import urlencode
+
+    total = client.get("/api/search?q=Bác&scope=all").get_json()["total"]
+    assert total > 10
+    search = client.get("/search?q=Bác&scope=all&page=2&per_page=5").get_data(as_text=True)
+    link = unescape(re.search(r'href="(/print\?[^"]+)"[^>]*>in trang kết quả này', search)[1])
+    assert "page=2" in link and "per_page=5" in link
+    printed = client.get(link).get_data(as_text=True)
+    assert f"bài 6–10 trong {total} bài viết cho “Bác”" in printed
+    assert printed.count('<li>\n    <h2>') == 5
+    back = unescape(re.search(r'<a href="([^"]+)">← Về trang tìm kiếm', printed)[1])
+    assert back == "/search?" + urlencode({"q": "Bác", "scope": "all", "page": 2, "per_page": 5})
