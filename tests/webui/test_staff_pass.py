@@ -233,3 +233,14 @@ def test_printing_a_result_page_prints_that_page_and_leads_back_to_it(client: Fl
     assert printed.count('<li>\n    <h2>') == 5
     back = unescape(re.search(r'<a href="([^"]+)">← Về trang tìm kiếm', printed)[1])
     assert back == "/search?" + urlencode({"q": "Bác", "scope": "all", "page": 2, "per_page": 5})
+
+
+def test_the_phrases_page_writes_shares_with_a_decimal_comma(client: FlaskClient) -> None:
+    """"26.7" on a Vietnamese page (the report writes "15,8%"), against "toàn kho lưu trữ (1.000 bài)" when the
+    comparison is a sample of the newest stories."""
+    import re
+
+    html = client.get("/phrases?q=Bác").get_data(as_text=True)
+    shares = re.findall(r'<td class="num">(\d+[.,]\d+)</td>', html)
+    assert shares and all("," in s for s in shares), shares
+    assert "bài mới nhất)" in html
