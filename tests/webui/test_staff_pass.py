@@ -244,3 +244,30 @@ def test_the_phrases_page_writes_shares_with_a_decimal_comma(client: FlaskClient
     shares = re.findall(r'<td class="num">(\d+[.,]\d+)</td>', html)
     assert shares and all("," in s for s in shares), shares
     assert "bài mới nhất)" in html
+
+
+def test_the_report_names_a_story_source_by_its_registry_name(tmp_path: Path) -> None:
+    """"(mirror-hoabinh, 09/05/2017)" in the report's best stories: the page and the Word file showed the id."""
+    from docx import Document
+
+    from crawler.sites import load_sites
+    from webui import create_app
+    from webui.resources import close_index
+
+    name = load_sites()["mirror-hoabinh"].name
+    enr = Enrichment(province="Hòa Bình", relevance=0.8, models=(Entity(name="Dân vận khéo", kind="thực hiện"),))
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many([Article(url="https://bao.example/1", source="mirror-hoabinh", title="Dân vận khéo ở xã",
+                                     body="Xã làm theo mô hình “Dân vận khéo”.", published="2017-05-09T08:00:00",
+                                     enrichment=enr)])
+        sync_index(archive, tmp_path / "index")
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        client = app.test_client()
+        page = client.get("/report?scope=all").get_data(as_text=True)
+        doc = Document(io.BytesIO(client.get("/report.docx?scope=all").data))
+    finally:
+        close_index(app)
+    assert f"({name}, 09/05/2017)" in page and "(mirror-hoabinh," not in page
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"({name}, 09/05/2017)" in text and "(mirror-hoabinh," not in text

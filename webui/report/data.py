@@ -22,6 +22,7 @@ from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from nlp.collation import vi_key
 from nlp.model_grammar import IMPLEMENTED
 from webui.charts import MILESTONES, fill_months
+from webui.helpers import source_name
 from webui.phrases import phrase_counts
 
 #: Articles read from the archive for people, units, phrases (the newest of the result set).
@@ -255,7 +256,8 @@ def _places(counts: Counter[str]) -> list[dict[str, Any]]:
 
 
 def _story(hit: Any, article: Article | None) -> dict[str, Any]:
-    return {"id": hit.id, "title": hit.title, "source": hit.source, "published": hit.published, "url": hit.url,
+    return {"id": hit.id, "title": hit.title, "source": hit.source, "source_name": source_name(hit.source),
+            "published": hit.published, "url": hit.url,
             "province": hit.province, "summary": _summary(article)}
 
 
