@@ -271,3 +271,18 @@ def test_the_report_names_a_story_source_by_its_registry_name(tmp_path: Path) ->
     assert f"({name}, 09/05/2017)" in page and "(mirror-hoabinh," not in page
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"({name}, 09/05/2017)" in text and "(mirror-hoabinh," not in text
+
+
+def test_the_excel_download_holds_publication_dates_as_dates(client: FlaskClient, articles: list[Article]) -> None:
+    """"2024-04-27T17:10:00" was a text cell: not sortable as a date, not shown as Vietnamese read it."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    dated = next(a for a in articles if a.published and "T" in a.published)
+    sheet = load_workbook(io.BytesIO(client.get(f"/export.xlsx?ids={dated.id}").data)).worksheets[0]
+    col = [c.value for c in sheet[1]].index("Ngày đăng")
+    cell = sheet[2][col]
+    assert isinstance(cell.value, datetime) and cell.number_format.startswith("dd/mm/yyyy")
+    assert cell.value == datetime.fromisoformat(dated.published).replace(tzinfo=None)
+    assert sheet[2][0].value == dated.id  # the id column stays text
