@@ -286,3 +286,13 @@ def test_the_excel_download_holds_publication_dates_as_dates(client: FlaskClient
     assert isinstance(cell.value, datetime) and cell.number_format.startswith("dd/mm/yyyy")
     assert cell.value == datetime.fromisoformat(dated.published).replace(tzinfo=None)
     assert sheet[2][0].value == dated.id  # the id column stays text
+
+
+def test_an_unknown_model_or_province_links_its_list(client: FlaskClient) -> None:
+    """A misspelt model name led only to the search page; the catalogue is where its real name is."""
+    model = client.get("/models/Dân vận khéo lắm")
+    assert model.status_code == 404 and 'href="/models">Xem danh mục mô hình</a>' in model.get_data(as_text=True)
+    place = client.get("/provinces/Hà Giang?era=2025")
+    assert place.status_code == 404 and 'href="/provinces?era=2025">Xem danh sách tỉnh, thành</a>' in \
+        place.get_data(as_text=True)
+    assert "Xem danh" not in client.get("/article/khong-co").get_data(as_text=True)
