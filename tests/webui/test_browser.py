@@ -137,6 +137,13 @@ def test_open_model_page(page: Any, base_url: str) -> None:
     page.wait_for_url("**/models/*")
     assert page.get_by_text("Mô hình được nhân rộng ở đâu").count() == 1
     shot(page, "05-model")
+    name = page.locator("h1").inner_text()
+    page.locator(".hit-title a").first.click()  # a story of the model, and back to the model
+    page.wait_for_url("**/article/*")
+    assert page.locator(".crumbs a[data-back]").inner_text() == f"‹ Mô hình “{name}”"
+    page.locator(".crumbs a[data-back]").click()
+    page.wait_for_url("**/models/*")
+    assert page.locator("h1").inner_text() == name
 
 
 def test_download_csv_and_read_it_back(page: Any, base_url: str) -> None:

@@ -40,10 +40,17 @@
     var back = document.querySelector("a[data-back]");
     if (back && document.referrer) {
       try {
-        var from = new URL(document.referrer);
-        if (from.origin === window.location.origin && from.pathname === "/search" && from.search) {
-          back.href = from.pathname + from.search;
-          back.textContent = "‹ Kết quả tìm kiếm";
+        var from = new URL(document.referrer), path = from.pathname, label = "";
+        if (path === "/search" && from.search) {
+          label = "‹ Kết quả tìm kiếm";
+        } else if (path.indexOf("/models/") === 0) {
+          label = "‹ Mô hình “" + decodeURIComponent(path.slice(8)) + "”";
+        } else if (path.indexOf("/provinces/") === 0) {
+          label = "‹ " + decodeURIComponent(path.slice(11));
+        }
+        if (label && from.origin === window.location.origin) {
+          back.href = path + from.search;
+          back.textContent = label;
         }
       } catch (e) { /* an unparsable referrer: keep the plain link */ }
     }
