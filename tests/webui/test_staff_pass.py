@@ -296,3 +296,8 @@ def test_an_unknown_model_or_province_links_its_list(client: FlaskClient) -> Non
     assert place.status_code == 404 and 'href="/provinces?era=2025">Xem danh sách tỉnh, thành</a>' in \
         place.get_data(as_text=True)
     assert "Xem danh" not in client.get("/article/khong-co").get_data(as_text=True)
+
+
+def test_an_open_report_period_reads_to_this_day(client: FlaskClient) -> None:
+    page = client.get("/report?scope=all&date_from=2017-01-01").get_data(as_text=True)
+    assert "từ ngày 01/01/2017 đến nay" in page

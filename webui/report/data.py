@@ -124,7 +124,7 @@ def describe(query: SearchQuery, facet: str) -> dict[str, Any]:
     if query.date_from and query.date_to:
         period = f"từ ngày {dmy(query.date_from)} đến ngày {dmy(query.date_to)}"
     elif query.date_from:
-        period = f"từ ngày {dmy(query.date_from)}"
+        period = f"từ ngày {dmy(query.date_from)} đến nay"  # an open period, as a report writes it
     elif query.date_to:
         period = f"đến ngày {dmy(query.date_to)}"
     else:
