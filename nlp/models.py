@@ -22,7 +22,7 @@ from crawler.article import Entity
 from nlp._data import DataError, load_toml, require
 from nlp.model_grammar import IMPLEMENTED, MENTIONED, list_items
 from nlp.model_grammar import role as role_at
-from nlp.normalize import fold, normalize
+from nlp.normalize import fold, normalize, tidy_punctuation
 from nlp.quotes import quote_spans, unify_quotes
 
 __all__ = ["IMPLEMENTED", "MENTIONED", "extract_models", "group_models", "model_key"]
@@ -392,8 +392,9 @@ def group_models(names: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
         groups.setdefault(root, []).extend(by_key[key])
     out: dict[str, str] = {}
     for root, members in groups.items():
-        # The full form names the group (a UI shows the whole slogan), in its most used spelling.
-        best = max(by_key[root], key=lambda m: (counts[m], len(m), m))
+        # The full form names the group (a UI shows the whole slogan), in its most used spelling, printed
+        # tidily: a spaced-out comma ("tư tưởng , đạo đức") made a spelling longer and so the name.
+        best = tidy_punctuation(max(by_key[root], key=lambda m: (counts[m], len(tidy_punctuation(m)), m)))
         for m in members:
             out[m] = best
     return out

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["normalize", "normalize_query", "fold", "fix_tone_placement"]
+__all__ = ["normalize", "normalize_query", "fold", "fix_tone_placement", "tidy_punctuation"]
 
 # Tone marks as combining characters: grave, acute, hook above, tilde, dot below.
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
@@ -194,3 +194,19 @@ def fold(text: str) -> str:
     if "  " in out or "\n" in out or "\t" in out:
         out = _WS_RE.sub(" ", out)
     return out.strip()
+
+
+_SPACE_BEFORE = re.compile(r"\s+([,;:.!?…)\]”’»])")
+_SPACE_AFTER = re.compile(r"([(\[“‘«])\s+")
+
+
+def tidy_punctuation(text: str) -> str:
+    """Text as a title or a name is printed: no space before a comma or a closing mark, none after an
+    opening one (word-segmented sources space them out: "tư tưởng , đạo đức" reads "tư tưởng, đạo đức").
+
+    >>> tidy_punctuation("Học tập và làm theo tư tưởng , đạo đức , phong cách Hồ Chí Minh")
+    'Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh'
+    >>> tidy_punctuation("Hình ảnh ‘ Bộ đội Cụ Hồ ’ ( BĐCH )")
+    'Hình ảnh ‘Bộ đội Cụ Hồ’ (BĐCH)'
+    """
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(text.split())))

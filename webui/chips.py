@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.facetdefs import chip_labels
+from index.facetdefs import FACET_DEFS, chip_labels
 from index.types import SearchQuery, SearchResult
 from nlp.gazetteer import lookup, provinces
 from webui.helpers import search_url, toggle_url
@@ -17,6 +17,10 @@ from webui.params import query_args
 
 #: Facets a chip can name, with their label in "Lọc theo …".
 CHIP_LABELS = chip_labels()  # declared with each facet in index.facetdefs
+#: Filters a link may set that have no list in the sidebar (`model_done=`, from a model page): shown as
+#: applied chips too, or nothing on the page says the list is narrowed, nor offers to undo it.
+UNLISTED_LABELS = {f.name: f.label[:1].lower() + f.label[1:] for f in FACET_DEFS
+                   if not f.shown and f.url_filter and f.label}
 
 
 @dataclass(frozen=True)
@@ -56,4 +60,4 @@ def pending(query: SearchQuery, result: SearchResult) -> list[ChipLink]:
 def applied(query: SearchQuery) -> list[ChipLink]:
     """The filters of the kinds chips offer that are set, each with the link that removes it."""
     return [ChipLink(label=label, value=value, note="", url=toggle_url(facet, value), facet=facet, typed="")
-            for facet, label in CHIP_LABELS.items() for value in query.selected(facet)]
+            for facet, label in {**CHIP_LABELS, **UNLISTED_LABELS}.items() for value in query.selected(facet)]

@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, render_template, request, st
 from crawler.article import Article
 from index.types import Hit, SearchQuery
 from nlp.models import IMPLEMENTED
-from webui.helpers import plain_snippet, source_name
-from webui.params import ParamError, parse_search
+from webui.helpers import plain_snippet, search_url, source_name, vn_number
+from webui.params import ParamError, parse_search, query_args
 from webui.resources import get_archive, get_index, open_archive_readonly
 from webui.tables import csv_response, filename, safe_cell, xlsx_response
 
@@ -164,6 +164,7 @@ def json_export() -> Response:
 def print_view() -> str:
     """A printable report: the selected articles (ids=…) or the current page of a search."""
     ids = selected_ids()
+    back = search_url()
     if ids:
         archive = get_archive()
         items = []
@@ -181,6 +182,21 @@ def print_view() -> str:
         result = get_index().search(dataclasses.replace(query, facets=()))
         items = [{"title": h.title, "source": h.source, "province": h.province, "published": h.published,
                   "snippet": h.summary or plain_snippet(h.snippet), "url": h.url, "id": h.id} for h in result.hits]
-        heading = f"{len(items)} / {result.total} bài viết" + (f" cho “{query.text}”" if query.text else "")
-    return render_template("print.html", items=items, heading=heading, now=datetime.now(),
+        # "50 / 132 bài viết" read as a fraction: say which of the result's stories are printed.
+        first = (query.page - 1) * query.per_page + 1
+        part = (f"bài {vn_number(first)}–{vn_number(first + len(items) - 1)} trong " if 0 < len(items) < result.total
+                else "")
+        heading = f"{part}{vn_number(result.total)} bài viết" + (f" cho “{query.text}”" if query.text else "")
+        shown = int(current_app.config["PER_PAGE"])  # the search page's own page size needs no parameter
+        back = search_url(**_grouped(query_args(query)), page=query.page if query.page > 1 else None,
+                          per_page=query.per_page if query.per_page != shown else None)
+    return render_template("print.html", items=items, heading=heading, now=datetime.now(), back=back,
                            title="Báo cáo in")
+
+
+def _grouped(args: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """URL parameters as search_url takes them: each key once, with its values."""
+    out: dict[str, list[str]] = {}
+    for key, value in args:
+        out.setdefault(key, []).append(value)
+    return out

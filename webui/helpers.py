@@ -13,6 +13,7 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 from index.facetdefs import labels as facet_labels
+from nlp.normalize import tidy_punctuation
 
 FACET_LABELS = facet_labels()  # declared with each facet in index.facetdefs
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
@@ -107,6 +108,13 @@ def vn_number(value: int | float | None) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def vn_decimal(value: float | None, digits: int = 1) -> str:
+    """A share or a score as Vietnamese writes it: decimal comma, thousands dot (26,7; 1.234,5)."""
+    if value is None or value == "":
+        return "–"
+    return f"{float(value):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def current_args() -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.args.items(multi=True)]
 
@@ -179,7 +187,8 @@ def pages(current: int, last: int, width: int = 2) -> list[int | None]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(snippet=safe_snippet, source_name=source_name, vn_date=vn_date, vn_month=vn_month,
-                                 vn_time=vn_time, num=vn_number)
+                                 vn_time=vn_time, num=vn_number, tidy=tidy_punctuation,
+                                 dec=vn_decimal)
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
         url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,

@@ -101,7 +101,8 @@ def catalogue() -> str:
                                  if years else "")
     stories = [("model_done", e["name"]) for e in entries[:MAX_VALUES]] if how["replicated"] else []
     return render_template("models.html", rows=rows, total_models=total_models, query=base, last_page=last_page,
-                           years=years, how=how, orders=ORDERS, stories=stories, title="Mô hình điển hình")
+                           years=years, how=how, orders=ORDERS, stories=stories, title="Mô hình điển hình",
+                           dated=any(r["first_seen"] for r in rows))
 
 
 @bp.get("/models.<fmt>")
@@ -145,7 +146,8 @@ def model(name: str) -> str | Response:
     # Every province of every page, "Không rõ" left out (the timeline below holds this page's hits only).
     provinces = sum(1 for v in result.facets.get("province", []) if v.value != UNKNOWN and v.count)
     return render_template("model.html", name=name, result=result, chart=chart, query=query, provinces=provinces,
-                           spread=sorted(firsts.values(), key=lambda e: e["first"] or "9999"),
+                           spread=sorted(firsts.values(),  # by first story; stories of no province last
+                                         key=lambda e: (e["province"] == "Không rõ tỉnh", e["first"] or "9999")),
                            search_link=search_url(model=name), title=name, done_in=done_in,
                            export_args=query_args(query),
                            mentioned_in={p: c - done_in.get(p, 0) for p, c in mentioned_in.items()},

@@ -11,6 +11,7 @@ from crawler.dates import MAX_YEAR, MIN_YEAR
 from index.facets import UNKNOWN
 from index.types import FACETS, SearchQuery
 from nlp.collation import vi_key, vi_sorted
+from nlp.gazetteer import provinces as gazetteer
 from nlp.gazetteer import to_2025
 from webui.charts import fill_months, month_chart, sparkline
 from webui.helpers import FACET_LABELS, search_url
@@ -103,8 +104,9 @@ def coverage_table(base: SearchQuery, era: str = "", by: str | None = None) -> d
 
 
 def ranked(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """The provinces, most articles first (ties in Vietnamese order, "Không rõ" last among equals)."""
-    return sorted(table["rows"], key=lambda r: (-r["total"], r["province"] == UNKNOWN, vi_key(r["province"])))
+    """The provinces, most articles first (ties in Vietnamese order), "Không rõ" last: it is no province, and
+    at the top of the list it hid the province with the most stories."""
+    return sorted(table["rows"], key=lambda r: (r["province"] == UNKNOWN, -r["total"], vi_key(r["province"])))
 
 
 @bp.get("/provinces.<fmt>")
@@ -158,6 +160,16 @@ def coverage_export(fmt: str) -> Response:
     return table_response(fmt, headers, rows, "do-phu", "Độ phủ")
 
 
+def merger(name: str, facet: str) -> dict[str, Any] | None:
+    """The 1 July 2025 merger seen from one province page: the province it joined (63-province page) or the
+    provinces it was made of (34-province page); None where the province is unchanged."""
+    if facet == "province":
+        joined = to_2025(name)
+        return {"joined": joined} if joined and joined != name else None
+    parts = vi_sorted(p.name for p in gazetteer() if p.name_2025 == name)
+    return {"parts": parts} if parts and parts != [name] else None
+
+
 @bp.get("/provinces/<name:name>")
 def province(name: str) -> str | Response:
     """One province: articles per month, top models, themes and sources, latest articles."""
@@ -180,6 +192,9 @@ def province(name: str) -> str | Response:
     result = run_search(query)
     series = fill_months({v.value: v.count for v in result.facets.get("month", [])})
     chart = month_chart(series, title=f"{name}: số bài theo tháng") if series else ""
+    models = [v for v in result.facets.get("model", []) if v.value != UNKNOWN]  # "no model" is no model
     return render_template("province.html", name=name, facet=facet, result=result, chart=chart, query=query,
-                           search_link=search_url(**{facet: name}), title=name, export_args=query_args(query),
+                           merger=merger(name, facet), models=models,
+                           search_link=search_url(**{facet: name}),
+                           title="Chưa rõ tỉnh, thành" if name == UNKNOWN else name, export_args=query_args(query),
                            last_page=page_count(result.total, query.per_page))

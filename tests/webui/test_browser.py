@@ -122,6 +122,12 @@ def test_open_article(page: Any, base_url: str) -> None:
     assert page.locator(".story .body p").count() >= 2
     assert page.locator(".facts").get_by_text("Nguồn ngày").count() == 1
     shot(page, "03-article")
+    # The crumb leads back to the result list the article was opened from, not to an empty search.
+    back = page.locator(".crumbs a[data-back]")
+    assert back.inner_text() == "‹ Kết quả tìm kiếm"
+    back.click()
+    page.wait_for_url("**/search?q=*")
+    assert page.input_value("#q") == "Một cửa"
 
 
 def test_open_model_page(page: Any, base_url: str) -> None:
@@ -131,6 +137,13 @@ def test_open_model_page(page: Any, base_url: str) -> None:
     page.wait_for_url("**/models/*")
     assert page.get_by_text("Mô hình được nhân rộng ở đâu").count() == 1
     shot(page, "05-model")
+    name = page.locator("h1").inner_text()
+    page.locator(".hit-title a").first.click()  # a story of the model, and back to the model
+    page.wait_for_url("**/article/*")
+    assert page.locator(".crumbs a[data-back]").inner_text() == f"‹ Mô hình “{name}”"
+    page.locator(".crumbs a[data-back]").click()
+    page.wait_for_url("**/models/*")
+    assert page.locator("h1").inner_text() == name
 
 
 def test_download_csv_and_read_it_back(page: Any, base_url: str) -> None:
@@ -191,6 +204,11 @@ def test_phone_layout(browser: Any, base_url: str) -> None:
     pg.wait_for_url("**/article/*")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 392
     shot(pg, "16-phone-article")
+    for path in ("/report", "/models", "/provinces"):  # the report's letterhead ran 160px off the screen
+        pg.goto(base_url + path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"{path} scrolls sideways on a phone: {width}px"
+    shot(pg, "16b-phone-report")
     context.close()
 
 

@@ -52,7 +52,9 @@ def test_model_page_counts_provinces_without_the_unknown_bucket(client: FlaskCli
         html = client.get(f"/models/{m['name']}", query_string={"scope": "all"}).get_data(as_text=True)
         assert f"có bài ở {len(known)} tỉnh, thành" in html, m["name"]
         # the catalogue's "Số tỉnh thực hiện", under the same words (the page said only "3 tỉnh, thành")
-        assert f"bài viết · thực hiện tại {len(m['done_in'])} tỉnh, thành" in html, m["name"]
+        done = (f"thực hiện tại {len(m['done_in'])} tỉnh, thành" if m["done_in"]
+                else "chưa rõ thực hiện ở tỉnh, thành nào")  # not "thực hiện tại 0 tỉnh, thành"
+        assert f"bài viết · {done}" in html, m["name"]
     assert seen_unknown  # a model with a story of no known province is among them
 
 

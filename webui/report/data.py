@@ -22,6 +22,7 @@ from index.types import FACETS, FacetValue, SearchQuery, SearchResult
 from nlp.collation import vi_key
 from nlp.model_grammar import IMPLEMENTED
 from webui.charts import MILESTONES, fill_months
+from webui.helpers import source_name
 from webui.phrases import phrase_counts
 
 #: Articles read from the archive for people, units, phrases (the newest of the result set).
@@ -123,7 +124,7 @@ def describe(query: SearchQuery, facet: str) -> dict[str, Any]:
     if query.date_from and query.date_to:
         period = f"từ ngày {dmy(query.date_from)} đến ngày {dmy(query.date_to)}"
     elif query.date_from:
-        period = f"từ ngày {dmy(query.date_from)}"
+        period = f"từ ngày {dmy(query.date_from)} đến nay"  # an open period, as a report writes it
     elif query.date_to:
         period = f"đến ngày {dmy(query.date_to)}"
     else:
@@ -243,14 +244,20 @@ def _model(idx: Any, reader: _Reader, base: SearchQuery, value: FacetValue, face
     examples = [_story(hit, article) for _key, hit, article in ranked[:2]]
     return {
         "name": value.value, "count": value.count, "read": len(hits),
-        "implemented_in": [{"name": n, "count": c} for n, c in done.most_common()],
-        "mentioned_in": [{"name": n, "count": c} for n, c in named.most_common()],
+        "implemented_in": _places(done), "mentioned_in": _places(named),
         "examples": examples, "total": total,
     }
 
 
+def _places(counts: Counter[str]) -> list[dict[str, Any]]:
+    """Provinces, most stories first, "Không rõ" last: it is no place, and first it read as the main one."""
+    order = sorted(counts.items(), key=lambda nc: (nc[0] == UNKNOWN, -nc[1], vi_key(nc[0])))
+    return [{"name": n, "count": c} for n, c in order]
+
+
 def _story(hit: Any, article: Article | None) -> dict[str, Any]:
-    return {"id": hit.id, "title": hit.title, "source": hit.source, "published": hit.published, "url": hit.url,
+    return {"id": hit.id, "title": hit.title, "source": hit.source, "source_name": source_name(hit.source),
+            "published": hit.published, "url": hit.url,
             "province": hit.province, "summary": _summary(article)}
 
 

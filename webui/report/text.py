@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.facets import UNKNOWN
+
 #: Section headings, numbered as an administrative report numbers them.
 SECTIONS = {
     "scope": "I. PHẠM VI VÀ NGUỒN SỐ LIỆU",
@@ -139,15 +141,24 @@ class Text:
 
     def model_lines(self, model: dict[str, Any]) -> list[str]:
         def places(items: list[dict[str, Any]]) -> str:
-            return ", ".join(f"{d['name']} ({num(d['count'])} bài)" for d in items)
+            known = ", ".join(f"{d['name']} ({num(d['count'])} bài)" for d in items if d["name"] != UNKNOWN)
+            unknown = sum(d["count"] for d in items if d["name"] == UNKNOWN)
+            if not unknown:
+                return known
+            return f"{known}; {num(unknown)} bài chưa rõ tỉnh, thành" if known else \
+                f"chưa rõ tỉnh, thành ({num(unknown)} bài)"
 
         lines = []
         if model["implemented_in"]:
             lines.append(f"Nơi thực hiện: {places(model['implemented_in'])}.")
         else:
             lines.append("Chưa có tin bài nào nêu rõ đơn vị, địa phương thực hiện mô hình.")
-        if model["mentioned_in"]:
-            lines.append(f"Được nhắc đến (không nêu nơi thực hiện) tại: {places(model['mentioned_in'])}.")
+        named = model["mentioned_in"]
+        if named and all(d["name"] == UNKNOWN for d in named):
+            lines.append(f"Được nhắc đến (không nêu nơi thực hiện) trong {num(named[0]['count'])} bài chưa rõ tỉnh, "
+                         "thành.")
+        elif named:
+            lines.append(f"Được nhắc đến (không nêu nơi thực hiện) tại: {places(named)}.")
         if model["read"] < model["total"]:
             lines.append(f"(Dựa trên {num(model['read'])} tin bài mới nhất trong số {num(model['total'])}.)")
         if model["examples"]:
@@ -166,8 +177,10 @@ class Text:
         items = self.r["phrases"]
         if not items:
             return "Chưa có dữ liệu tách từ cho các tin bài của phạm vi báo cáo."
+        # Listed by occurrences: with only the article count beside them, "(8 bài)" after "(5 bài)" looked
+        # out of order, so both counts are given.
         return "Các cụm từ xuất hiện nhiều trong kỳ: " + "; ".join(
-            f"“{p['name']}” ({num(p['articles'])} bài)" for p in items) + "."
+            f"“{p['name']}” ({num(p['count'])} lần, {num(p['articles'])} bài)" for p in items) + "."
 
     def assessment_lines(self) -> list[str]:
         return ["[Phần này do cán bộ hoàn thiện: ưu điểm, hạn chế trong công tác thông tin, tuyên truyền; "

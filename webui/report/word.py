@@ -176,7 +176,7 @@ def _story(doc: Any, story: dict[str, Any]) -> None:
     p.paragraph_format.left_indent = Cm(1.0)
     p.add_run("- ")
     p.add_run(f"“{story['title']}”").italic = True
-    p.add_run(f" ({story['source']}, {vn_date(story['published'])}). ")
+    p.add_run(f" ({story['source_name']}, {vn_date(story['published'])}). ")
     if story["summary"]:
         p.add_run(story["summary"])
     link = p.add_run(f" {story['url']}")

@@ -35,6 +35,25 @@
         a.addEventListener("click", function () { window.sessionStorage.setItem(KEY, a.getAttribute("data-key")); });
       });
     } catch (e) { /* storage disabled: focus simply starts at the top */ }
+    // An article opened from a result list: its crumb leads back to that list, not to an empty search
+    // (the page is cached per address, so the server cannot know where the reader came from).
+    var back = document.querySelector("a[data-back]");
+    if (back && document.referrer) {
+      try {
+        var from = new URL(document.referrer), path = from.pathname, label = "";
+        if (path === "/search" && from.search) {
+          label = "‹ Kết quả tìm kiếm";
+        } else if (path.indexOf("/models/") === 0) {
+          label = "‹ Mô hình “" + decodeURIComponent(path.slice(8)) + "”";
+        } else if (path.indexOf("/provinces/") === 0) {
+          label = "‹ " + decodeURIComponent(path.slice(11));
+        }
+        if (label && from.origin === window.location.origin) {
+          back.href = path + from.search;
+          back.textContent = label;
+        }
+      } catch (e) { /* an unparsable referrer: keep the plain link */ }
+    }
     document.querySelectorAll("[data-action=print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
