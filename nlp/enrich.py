@@ -22,7 +22,7 @@ from nlp.themes import detect_themes
 __all__ = ["NLP_VERSION", "enrich", "enrich_many"]
 
 #: Bump when any rule or data file changes the output: archived enrichments of another version are redone.
-NLP_VERSION = "nlp-5"
+NLP_VERSION = "nlp-6"
 
 
 def enrich(article: Article, *, words: str | None = None) -> Article:

@@ -239,7 +239,7 @@ def extract_models(text: str) -> list[Entity]:
     used_quotes: set[int] = set()
 
     def ok_inner(inner: str) -> bool:
-        return 2 <= len(inner) <= _MAX_NAME and len(inner.split()) <= 25 and _plausible(inner)
+        return len(inner) <= _MAX_NAME and 2 <= len(inner.split()) <= 25 and _plausible(inner)  # not "“dốt”"
 
     def take_quote(i: int, kind: str) -> None:
         q = quotes[i]
@@ -300,7 +300,7 @@ def extract_models(text: str) -> list[Entity]:
             found.append((q.start, inner, q.surface, head.group(1).lower()))
         elif _NUMBERED_SLOGAN.fullmatch(inner):
             found.append((q.start, inner, q.surface, "khẩu hiệu"))
-        elif _NAMED_AFTER.match(text, q.end) and 2 <= len(inner) <= _MAX_NAME and _plausible(inner):
+        elif _NAMED_AFTER.match(text, q.end) and ok_inner(inner):
             found.append((q.start, inner, q.surface, "khẩu hiệu"))
     if lex.known_re is not None:
         for m in lex.known_re.finditer(text):
