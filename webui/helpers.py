@@ -65,6 +65,13 @@ def plain_snippet(snippet: str | None) -> str:
     return html.unescape(_MARK.sub("", snippet or ""))
 
 
+def repeats(snippet: str | None, summary: str | None) -> bool:
+    """Whether the snippet only repeats the summary (both cut from the lead): a hit then shows the
+    snippet alone, with its highlights, not the same sentence twice."""
+    words = plain_snippet(snippet).replace("…", " ").split()[1:9]  # the first word may be cut
+    return len(words) >= 4 and " ".join(words) in " ".join((summary or "").split())
+
+
 def vn_date(value: str | None, with_time: bool = False) -> str:
     """ISO date(time) → dd/mm/yyyy (Vietnamese order)."""
     if not value or len(value) < 10:
@@ -192,5 +199,5 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS, DATE_SOURCE_LABELS=DATE_SOURCE_LABELS,
         url_with=url_with, toggle_url=toggle_url, search_url=search_url, pages=pages, scoped_url=scoped_url,
-        current_scope=current_scope,
+        current_scope=current_scope, repeats=repeats,
     )

@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from crawler.archive import Archive
@@ -301,3 +302,21 @@ def test_an_unknown_model_or_province_links_its_list(client: FlaskClient) -> Non
 def test_an_open_report_period_reads_to_this_day(client: FlaskClient) -> None:
     page = client.get("/report?scope=all&date_from=2017-01-01").get_data(as_text=True)
     assert "từ ngày 01/01/2017 đến nay" in page
+
+
+def test_a_hit_shows_its_lead_once_when_the_snippet_repeats_the_summary(app: Flask) -> None:
+    """Both cut from the lead, the summary and the snippet showed the same sentence twice (11 of 20 hits)."""
+    from index.types import Hit
+
+    lead = "Ông Nguyễn Quốc Anh, chánh văn phòng UBND huyện Anh Sơn, Nghệ An, tử vong sau khi ôtô đâm vào dải."
+    same = Hit(id="a", url="https://bao.example/a", title="Tai nạn", source="baotest", province="Nghệ An",
+               province_2025="Nghệ An", published=None, summary=lead,
+               snippet="… Quốc Anh, chánh văn phòng UBND huyện Anh Sơn, <mark>Nghệ An</mark>, tử vong sau khi ôtô")
+    other = Hit(id="b", url="https://bao.example/b", title="Camera", source="baotest", province="Nghệ An",
+                province_2025="Nghệ An", published=None, summary="Các camera sẽ được lắp tại các phòng thi.",
+                snippet="… công tác làm thi tại Sở GD-ĐT <mark>Nghệ An</mark>.")
+    with app.test_request_context("/search?q=Nghệ+An"):
+        row = app.jinja_env.get_template("_macros.html").module.hit_row  # type: ignore[attr-defined]
+        once, both = str(row(same)), str(row(other))
+    assert "class=\"summary\"" not in once and once.count("chánh văn phòng") == 1 and "<mark>" in once
+    assert "class=\"summary\"" in both and "class=\"snippet\"" in both
