@@ -239,7 +239,7 @@ def extract_models(text: str) -> list[Entity]:
     used_quotes: set[int] = set()
 
     def ok_inner(inner: str) -> bool:
-        return len(inner) <= _MAX_NAME and 2 <= len(inner.split()) <= 25 and _plausible(inner)  # not "“dốt”"
+        return len(inner) <= _MAX_NAME and 2 + inner[:1].islower() <= len(inner.split()) <= 25 and _plausible(inner)
 
     def take_quote(i: int, kind: str) -> None:
         q = quotes[i]

@@ -24,8 +24,12 @@ def test_generic_phrases_left_out() -> None:
     assert names("Phát hiện những mô hình hay, các mô hình điểm, mô hình hiện đại.") == []
     assert names("Đẩy mạnh phong trào thi đua yêu nước và phong trào thanh niên.") == []
     assert names('Với tinh thần "việc gì có lợi cho dân ta phải hết sức làm" như lời Bác Hồ dạy.') == []
-    # A one-word quote is a scare quote, not a name (a known model is still found by its name).
+    # A one-word quote, or a two-word one in lower case, is a scare quote, not a name (a known model is
+    # still found by its name; "4 an" and "Sống đẹp" are names).
     assert names('Cán bộ có tác phong khoa học, không "dốt", không rập khuôn.') == []
+    assert names('Tác phong công tác tốt, xứng đáng là "công bộc" của dân.') == []
+    assert names('Các trường xây dựng câu lạc bộ "chuyên môn" cho học sinh.') == []
+    assert names('Phong trào "Sống đẹp" và chương trình "4 an" lan tỏa.') == ["Sống đẹp", "4 an"]
     assert names('Xã làm theo mô hình "OCOP".') == ["Mỗi xã một sản phẩm"]
 
 
