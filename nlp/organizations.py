@@ -85,6 +85,17 @@ def _trim(name: str) -> str:
     m = _COMMITTEE_PERSON.search(name)
     if m:
         return name[:m.start(1)].rstrip()
+    # A person named right after the organisation's place ("Hội Liên hiệp Phụ nữ Hà Nội Trần Thị Phương
+    # Hoa"): two words or more opening with a surname, not a place themselves nor with the place before
+    # them ("xã Vinh Hà"), are not part of it.
+    words = name.split()
+    for i in range(1, len(words) - 1):
+        for size in (3, 2, 1):
+            place, rest = " ".join(words[i:i + size]), words[i + size:]
+            if len(rest) >= 2 and rest[0] in lexicon().surnames and all(w[:1].isupper() for w in rest) \
+                    and (lookup(place) or place in districts()) \
+                    and not lookup(" ".join(rest)) and not lookup(f"{place} {rest[0]}"):
+                return " ".join(words[:i + size])
     return name
 
 

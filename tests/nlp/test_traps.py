@@ -144,6 +144,12 @@ def test_organisation_names_end_where_they_end() -> None:
     assert got == ["Bộ Giáo dục và Đào tạo", "Ban Bí thư", "Công an TP Cam Ranh", "Thành ủy TP.HCM"]
     got = [o.name for o in extract_organizations("Bí thư Đảng ủy Hoàng Ngọc Khanh khẳng định. Tỉnh ủy Thái Bình họp.")]
     assert got == ["Tỉnh ủy Thái Bình"]
+    # A person named right after the organisation's place is not part of it; a longer place is.
+    got = [o.name for o in extract_organizations(
+        "Chủ tịch Hội LHPN Hà Nội Trần Thị Phương Hoa cho biết. Bí thư Tỉnh ủy Sơn La Hoàng Văn Chất phát biểu. "
+        "Trụ sở Ủy ban nhân dân xã Vinh Hà. Bộ Tư lệnh Thái Bình Dương diễn tập.")]
+    assert got == ["Hội Liên hiệp Phụ nữ Hà Nội", "Tỉnh ủy Sơn La", "Ủy ban nhân dân xã Vinh Hà",
+                   "Bộ Tư lệnh Thái Bình Dương"]
 
 
 # Documents
