@@ -320,3 +320,21 @@ def test_a_hit_shows_its_lead_once_when_the_snippet_repeats_the_summary(app: Fla
         once, both = str(row(same)), str(row(other))
     assert "class=\"summary\"" not in once and once.count("chánh văn phòng") == 1 and "<mark>" in once
     assert "class=\"summary\"" in both and "class=\"snippet\"" in both
+
+
+def test_the_reports_people_held_up_leave_out_the_officials_who_speak(tmp_path: Path) -> None:
+    """Section VI listed the General Secretary and ministers (named by office in every story) as examples."""
+    def art(i: int, persons: tuple[Entity, ...]) -> Article:
+        enr = Enrichment(province="Nghệ An", relevance=0.8, persons=persons)
+        return Article(url=f"https://bao.example/p{i}", source="baotest", title=f"Làm theo Bác {i}",
+                       body="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.", enrichment=enr)
+
+    leader = Entity(name="Nguyễn Phú Trọng", kind="Tổng Bí thư", count=2)
+    arts = [art(i, (leader, Entity(name=f"Trần Văn {n}", kind="anh", count=1)))
+            for i, n in enumerate(["An", "Bình", "An"])]
+    with Archive.open(tmp_path) as archive:
+        archive.upsert_many(arts)
+        sync_index(archive, tmp_path / "index")
+    with SearchIndex.open(tmp_path / "index") as idx, Archive.open(tmp_path, readonly=True) as archive:
+        people = build_report(idx, archive, SearchQuery(scope="all"))["people"]
+    assert [(p["name"], p["count"]) for p in people] == [("Trần Văn An", 2), ("Trần Văn Bình", 1)]

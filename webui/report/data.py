@@ -31,6 +31,12 @@ SAMPLE = 2000
 MODEL_SAMPLE = 200
 TOP_MODELS = 10
 TOP_NAMES = 15
+#: Titles of the officials who speak, visit or direct (leaders, ministers, generals, "đồng chí"): a story
+#: names them by office, not as examples held up; the report's people held up leave them out.
+OFFICIAL_TITLES = ("tổng bí thư", "chủ tịch", "phó chủ tịch", "thủ tướng", "phó thủ tướng", "bộ trưởng",
+                   "thứ trưởng", "bí thư", "phó bí thư", "trưởng ban", "phó trưởng ban", "tổng thống", "giám đốc",
+                   "phó giám đốc", "đại tướng", "thượng tướng", "trung tướng", "thiếu tướng", "ủy viên",
+                   "đồng chí", "chủ nhiệm", "cục trưởng", "vụ trưởng", "chánh", "trưởng phòng", "thường trực")
 FACET_TITLES = {"province": "Tỉnh, thành (trước 1/7/2025)", "province_2025": "Tỉnh, thành (sau 1/7/2025)",
                 "model": "Mô hình", "theme": "Chủ đề", "document": "Văn bản", "year": "Năm", "source": "Nguồn",
                 "month": "Tháng"}
@@ -279,7 +285,7 @@ def _sample(idx: Any, reader: _Reader, base: SearchQuery, limit: int) -> dict[st
         if article is None or article.enrichment is None:
             continue
         e = article.enrichment
-        persons.update({p.name for p in e.persons if p.name})
+        persons.update({p.name for p in e.persons if p.name and not (p.kind or "").lower().startswith(OFFICIAL_TITLES)})
         units.update({o.name for o in e.organizations if o.name})
         if e.words:
             texts.append(e.words)
