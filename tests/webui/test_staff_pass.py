@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,8 +17,32 @@ from crawler.article import Article, Enrichment, Entity
 from index.store import SearchIndex
 from index.sync import sync_index
 from index.types import SearchQuery
+from webui import create_app
 from webui.report.data import build_report
 from webui.report.text import Text
+from webui.resources import close_index
+
+
+def _indexed(data: Path, articles: list[Article]) -> None:
+    """An archive of these articles in `data`, and its index."""
+    with Archive.open(data) as archive:
+        archive.upsert_many(articles)
+        sync_index(archive, data / "index")
+
+
+def _report(data: Path, query: SearchQuery) -> dict[str, Any]:
+    with SearchIndex.open(data / "index") as idx, Archive.open(data, readonly=True) as archive:
+        return build_report(idx, archive, query)
+
+
+@contextmanager
+def _client(data: Path) -> Iterator[FlaskClient]:
+    """A client of the app over `data`, its index closed afterwards."""
+    app = create_app({"DATA_DIR": str(data), "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        yield app.test_client()
+    finally:
+        close_index(app)
 
 
 def _csv(client: FlaskClient, url: str) -> list[list[str]]:
@@ -44,11 +71,8 @@ def test_the_report_names_the_provinces_a_model_was_carried_out_in_before_the_un
 
     arts = [art(1, "", "thực hiện"), art(2, "", "thực hiện"), art(3, "", "thực hiện"), art(4, "Nghệ An", "thực hiện"),
             art(5, "", "nhắc đến")]
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many(arts)
-        sync_index(archive, tmp_path / "index")
-    with SearchIndex.open(tmp_path / "index") as idx, Archive.open(tmp_path, readonly=True) as archive:
-        report = build_report(idx, archive, SearchQuery())
+    _indexed(tmp_path, arts)
+    report = _report(tmp_path, SearchQuery())
     model = report["models"][0]
     assert [d["name"] for d in model["implemented_in"]] == ["Nghệ An", "Không rõ"]
     lines = Text(report).model_lines(model)
@@ -71,20 +95,14 @@ def test_csv_numbers_have_a_decimal_comma_for_vietnamese_excel(client: FlaskClie
 def test_a_model_named_with_spaced_out_commas_is_catalogued_tidily(tmp_path: Path) -> None:
     """Word-segmented sources print "nói ít , làm nhiều": the longer, spaced spelling named the model in the
     catalogue, the model page, the report and the downloads."""
-    from webui import create_app
-    from webui.resources import close_index
 
     def art(i: int, name: str) -> Article:
         enr = Enrichment(province="Nghệ An", relevance=0.8, models=(Entity(name=name, kind="thực hiện", count=1),))
         return Article(url=f"https://bao.example/{i}", source="baotest", title=f"Chi bộ {i} nói ít làm nhiều",
                        body=f"Chi bộ {i} làm theo phương châm “{name}”.", enrichment=enr)
 
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many([art(1, "nói ít , làm nhiều"), art(2, "Nói ít, làm nhiều")])
-        sync_index(archive, tmp_path / "index")
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        client = app.test_client()
+    _indexed(tmp_path, [art(1, "nói ít , làm nhiều"), art(2, "Nói ít, làm nhiều")])
+    with _client(tmp_path) as client:
         assert _csv(client, "/models.csv?scope=all")[1][:2] == ["nói ít, làm nhiều", "2"]
         html = client.get("/search?q=chi+bộ&scope=all").get_data(as_text=True)
         assert ">nói ít , làm nhiều<" not in html and ">nói ít, làm nhiều</a>" in html  # a hit's chip
@@ -92,8 +110,6 @@ def test_a_model_named_with_spaced_out_commas_is_catalogued_tidily(tmp_path: Pat
         assert spaced.status_code == 302 and "scope=all" in spaced.headers["Location"]
         page = client.get(spaced.headers["Location"]).get_data(as_text=True)
         assert "<h1>nói ít, làm nhiều</h1>" in page and "2 bài viết" in page
-    finally:
-        close_index(app)
 
 
 def test_the_model_page_leads_to_the_stories_of_where_it_was_carried_out(client: FlaskClient) -> None:
@@ -140,8 +156,6 @@ def test_where_a_model_spread_lists_the_provinces_before_the_stories_of_no_provi
     """The oldest story had no province, so "không rõ ngày Không rõ tỉnh · 4 bài" headed the list."""
     import re
 
-    from webui import create_app
-    from webui.resources import close_index
 
     def art(i: int, province: str, published: str) -> Article:
         enr = Enrichment(province=province, relevance=0.8,
@@ -150,14 +164,9 @@ def test_where_a_model_spread_lists_the_provinces_before_the_stories_of_no_provi
                        body=f"Bài {i}: xã làm theo mô hình “Dân vận khéo” với {i} hộ.", published=published,
                        enrichment=enr)
 
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many([art(1, "", "2020-01-05T08:00:00"), art(2, "Nghệ An", "2021-03-01T08:00:00")])
-        sync_index(archive, tmp_path / "index")
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        html = app.test_client().get("/models/Dân vận khéo?scope=all").get_data(as_text=True)
-    finally:
-        close_index(app)
+    _indexed(tmp_path, [art(1, "", "2020-01-05T08:00:00"), art(2, "Nghệ An", "2021-03-01T08:00:00")])
+    with _client(tmp_path) as client:
+        html = client.get("/models/Dân vận khéo?scope=all").get_data(as_text=True)
     timeline = html[html.index('<ol class="timeline">'):]
     places = re.findall(r"<strong>(?:<a [^>]*>)?([^<]+)", timeline[:timeline.index("</ol>")])
     assert places == ["Nghệ An", "Không rõ tỉnh"]
@@ -198,21 +207,14 @@ def test_the_page_of_stories_with_no_province_says_what_it_is(client: FlaskClien
 def test_the_catalogue_leaves_out_its_time_columns_when_no_story_has_a_date(client: FlaskClient,
                                                                             tmp_path: Path) -> None:
     """An imported archive without dates showed "không rõ ngày" twice and an empty chart on every row."""
-    from webui import create_app
-    from webui.resources import close_index
 
     dated = client.get("/models?scope=all").get_data(as_text=True)
     assert ">Lần đầu</th>" in dated and "Không có cột thời gian" not in dated
     enr = Enrichment(province="Nghệ An", relevance=0.8, models=(Entity(name="Dân vận khéo", kind="thực hiện"),))
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many([Article(url="https://bao.example/1", source="baotest", title="Dân vận khéo ở xã",
-                                     body="Xã làm theo mô hình “Dân vận khéo”.", enrichment=enr)])
-        sync_index(archive, tmp_path / "index")
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        undated = app.test_client().get("/models?scope=all").get_data(as_text=True)
-    finally:
-        close_index(app)
+    _indexed(tmp_path, [Article(url="https://bao.example/1", source="baotest", title="Dân vận khéo ở xã",
+                                body="Xã làm theo mô hình “Dân vận khéo”.", enrichment=enr)])
+    with _client(tmp_path) as other:
+        undated = other.get("/models?scope=all").get_data(as_text=True)
     assert ">Lần đầu</th>" not in undated and "không rõ ngày" not in undated
     assert "Không có cột thời gian: không bài nào của các mô hình này có ngày đăng." in undated
 
@@ -252,23 +254,15 @@ def test_the_report_names_a_story_source_by_its_registry_name(tmp_path: Path) ->
     from docx import Document
 
     from crawler.sites import load_sites
-    from webui import create_app
-    from webui.resources import close_index
 
     name = load_sites()["mirror-hoabinh"].name
     enr = Enrichment(province="Hòa Bình", relevance=0.8, models=(Entity(name="Dân vận khéo", kind="thực hiện"),))
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many([Article(url="https://bao.example/1", source="mirror-hoabinh", title="Dân vận khéo ở xã",
-                                     body="Xã làm theo mô hình “Dân vận khéo”.", published="2017-05-09T08:00:00",
-                                     enrichment=enr)])
-        sync_index(archive, tmp_path / "index")
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        client = app.test_client()
+    _indexed(tmp_path, [Article(url="https://bao.example/1", source="mirror-hoabinh", title="Dân vận khéo ở xã",
+                                body="Xã làm theo mô hình “Dân vận khéo”.", published="2017-05-09T08:00:00",
+                                enrichment=enr)])
+    with _client(tmp_path) as client:
         page = client.get("/report?scope=all").get_data(as_text=True)
         doc = Document(io.BytesIO(client.get("/report.docx?scope=all").data))
-    finally:
-        close_index(app)
     assert f"({name}, 09/05/2017)" in page and "(mirror-hoabinh," not in page
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"({name}, 09/05/2017)" in text and "(mirror-hoabinh," not in text
@@ -332,9 +326,6 @@ def test_the_reports_people_held_up_leave_out_the_officials_who_speak(tmp_path: 
     leader = Entity(name="Nguyễn Phú Trọng", kind="Tổng Bí thư", count=2)
     arts = [art(i, (leader, Entity(name=f"Trần Văn {n}", kind="anh", count=1)))
             for i, n in enumerate(["An", "Bình", "An"])]
-    with Archive.open(tmp_path) as archive:
-        archive.upsert_many(arts)
-        sync_index(archive, tmp_path / "index")
-    with SearchIndex.open(tmp_path / "index") as idx, Archive.open(tmp_path, readonly=True) as archive:
-        people = build_report(idx, archive, SearchQuery(scope="all"))["people"]
+    _indexed(tmp_path, arts)
+    people = _report(tmp_path, SearchQuery(scope="all"))["people"]
     assert [(p["name"], p["count"]) for p in people] == [("Trần Văn An", 2), ("Trần Văn Bình", 1)]
