@@ -48,7 +48,8 @@ class Evaluator:
                  universe: np.ndarray | None = None, themed: np.ndarray | None = None,
                  places: dict[tuple[str, ...], np.ndarray] | None = None) -> None:
         self.snap = snap
-        #: The documents the search can show (scope, dates): "too few full matches" is counted there.
+        #: Where "too few full matches" is counted: the archive within the dates (the store passes no
+        #: scope: a scope filters the matches, it must not relax the query).
         self.universe = snap.live if universe is None else universe
         self.names = names or set()
         self.prior = prior
